@@ -1,0 +1,57 @@
+"""The one place errors become responses: OpenAI-style JSON, no stack traces, no content."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from router.errors import InvalidRequest, RouterError
+
+log = logging.getLogger(__name__)
+
+_HTTP_TYPES = {401: "authentication_error", 403: "permission_error", 404: "invalid_request_error",
+               405: "invalid_request_error", 413: "invalid_request_error", 429: "rate_limit_error"}  # fmt: skip
+
+
+def error_response(error: RouterError) -> Response:
+    return Response(
+        orjson.dumps(error.to_openai()),
+        status_code=error.status_code,
+        media_type="application/json",
+        headers=error.headers,
+    )
+
+
+async def _router_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, RouterError)
+    return error_response(error)
+
+
+async def _http_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    body = {"error": {"message": str(error.detail), "type": _HTTP_TYPES.get(error.status_code,
+            "invalid_request_error"), "param": None, "code": None}}  # fmt: skip
+    return Response(orjson.dumps(body), status_code=error.status_code, media_type="application/json")
+
+
+async def _validation_error(_request: Request, error: Exception) -> Response:
+    return error_response(InvalidRequest("The request parameters are invalid."))
+
+
+async def _unexpected(_request: Request, error: Exception) -> Response:
+    # The exception's text may quote request content: log its type only.
+    log.error("unhandled %s while serving a request", type(error).__name__)
+    return error_response(RouterError("The router failed to handle the request."))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RouterError, _router_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,107 @@
+"""The OpenAI-compatible endpoints. Handlers only authenticate, parse and hand over."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from router.api.parse import (
+    ChatCompletionRequest,
+    CompletionRequest,
+    EmbeddingRequest,
+    read_json_body,
+    validate,
+)
+from router.backends.base import Endpoint
+from router.context import new_request_context
+from router.errors import NotReady
+from router.identity.principal import Principal
+from router.pipeline import RequestPipeline
+from router.policy.decision import AUTO_MODEL
+from router.services import Services
+
+WORKLOAD_HEADER = "x-router-workload"
+
+router = APIRouter(prefix="/v1")
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+def _received() -> float:
+    # Declared first in each handler so that it is resolved before authentication.
+    return time.perf_counter()
+
+
+async def principal(request: Request, svc: Annotated[Services, Depends(services)]) -> Principal:
+    return await svc.authenticator.authenticate(request)
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+PrincipalDep = Annotated[Principal, Depends(principal)]
+ReceivedDep = Annotated[float, Depends(_received)]
+
+
+def _pipeline(svc: Services) -> RequestPipeline:
+    if svc.pipeline is None or svc.draining:
+        raise NotReady("The router is not ready to serve requests.")
+    return svc.pipeline
+
+
+async def _serve(
+    request: Request, svc: Services, who: Principal, received: float, endpoint: Endpoint,
+    shape: type[ChatCompletionRequest | CompletionRequest | EmbeddingRequest],
+) -> Response:  # fmt: skip
+    pipeline = _pipeline(svc)
+    body: dict[str, Any] = await read_json_body(request, svc.settings.max_body_bytes)
+    parsed = validate(shape, body)
+    ctx = new_request_context(
+        who,
+        request.headers.get(WORKLOAD_HEADER),
+        request.client.host if request.client else "",
+        request.headers.get("user-agent", ""),
+        received,
+    )
+    return await pipeline.handle(ctx, endpoint, body, stream=bool(getattr(parsed, "stream", False)))
+
+
+@router.post("/chat/completions")
+async def chat_completions(
+    request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
+) -> Response:
+    return await _serve(request, svc, who, received, Endpoint.CHAT, ChatCompletionRequest)
+
+
+@router.post("/completions")
+async def completions(
+    request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
+) -> Response:
+    return await _serve(request, svc, who, received, Endpoint.COMPLETIONS, CompletionRequest)
+
+
+@router.post("/embeddings")
+async def embeddings(
+    request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
+) -> Response:
+    return await _serve(request, svc, who, received, Endpoint.EMBEDDINGS, EmbeddingRequest)
+
+
+@router.get("/models")
+async def list_models(svc: ServicesDep, who: PrincipalDep) -> dict[str, Any]:
+    """The logical models the caller may use, through every workload it is scoped to."""
+    policy = svc.policies.current.policy
+    names: set[str] = set()
+    for name, workload in policy.workloads.items():
+        if who.may_use_workload(name):
+            names.update(workload.models)
+    created = int(svc.policies.current_loaded_at)
+    data = [
+        {"id": name, "object": "model", "created": created, "owned_by": "sovereign-router"}
+        for name in sorted(names | ({AUTO_MODEL} if names else set()))
+    ]
+    return {"object": "list", "data": data}

@@ -1,0 +1,130 @@
+"""`create_app(settings)`: builds every part of the router. Nothing happens at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from router import __version__
+from router.api import health, openai_routes
+from router.api.error_handlers import install_error_handlers
+from router.audit.sql_trail import SqlAuditTrail
+from router.backends.registry import BackendRegistry
+from router.identity.api_keys import ApiKeyStore
+from router.identity.authenticate import Authenticator
+from router.metrics import Metrics
+from router.phi import Classifier, PhiConfig
+from router.pipeline import RequestPipeline
+from router.policy.store import PolicyStore
+from router.services import Services
+from router.settings import Settings
+from router.storage.db import Database
+from router.supervisor import LocalModelSupervisor
+
+log = logging.getLogger(__name__)
+
+
+def build_services(settings: Settings) -> Services:
+    """Everything that does not need the event loop; raises if the policy is invalid."""
+    database = Database(settings.resolved_database_url)
+    api_keys = ApiKeyStore(database, settings.api_key_cache_seconds)
+    return Services(
+        settings=settings,
+        database=database,
+        policies=PolicyStore(settings.policy_dir),
+        api_keys=api_keys,
+        authenticator=Authenticator(api_keys),
+        classifier=Classifier(PhiConfig()),
+        metrics=Metrics(),
+        audit=SqlAuditTrail(database),
+    )
+
+
+def create_app(settings: Settings) -> FastAPI:
+    services = build_services(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with _running(services):
+            yield
+
+    app = FastAPI(
+        title="sovereign-router",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(openai_routes.router)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _running(services: Services) -> AsyncIterator[None]:
+    settings = services.settings
+    await asyncio.to_thread(services.database.migrate)
+    managed_url = settings.local_model.url
+    if managed_url is None and settings.local_model.autostart and _policy_wants_managed(services):
+        services.supervisor = LocalModelSupervisor(
+            settings.local_model, settings.data_dir / "logs" / "local-model.log"
+        )
+        managed_url = await services.supervisor.start()
+    registry = BackendRegistry(settings.upstream, managed_url)
+    registry.sync(services.policies.current.policy)
+    services.registry = registry
+    await registry.check_all()
+    _update_gauges(services, registry)
+    services.pipeline = RequestPipeline(
+        services.policies, services.classifier, registry, services.audit, services.metrics
+    )
+    background = asyncio.create_task(_maintain(services, registry))
+    log.info("router ready; policy %s", services.policies.current.version)
+    try:
+        yield
+    finally:
+        services.draining = True
+        background.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await background
+        await registry.aclose()
+        await services.audit.aclose()
+        if services.supervisor is not None:
+            await services.supervisor.stop()
+        services.database.dispose()
+
+
+def _policy_wants_managed(services: Services) -> bool:
+    return any(
+        route.managed and route.enabled
+        for route in services.policies.current.policy.routes.values()
+    )
+
+
+async def _maintain(services: Services, registry: BackendRegistry) -> None:
+    """Health checks and the gauges that describe the policy, on the health-check interval."""
+    interval = services.settings.upstream.health_check_interval_seconds
+    while True:
+        await asyncio.sleep(interval)
+        await registry.check_all()
+        _update_gauges(services, registry)
+
+
+def _update_gauges(services: Services, registry: BackendRegistry) -> None:
+    metrics = services.metrics
+    loaded = services.policies.current
+    metrics.policy_info.clear()
+    metrics.policy_info.labels(loaded.version).set(1)
+    today = dt.datetime.now(dt.UTC).date()
+    for name, route in loaded.policy.routes.items():
+        if route.baa is not None and route.baa.expires is not None:
+            metrics.baa_days_to_expiry.labels(name).set(route.baa.days_to_expiry(today) or 0)
+    for name, healthy in registry.health().items():
+        metrics.route_healthy.labels(name).set(1 if healthy else 0)

@@ -1,0 +1,1 @@
+"""The audit trail: a record per request, committed before any model sees the request."""

@@ -1,0 +1,94 @@
+"""One backend per policy route, rebuilt when the policy changes, health-checked in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import httpx
+
+from router.backends.base import Backend
+from router.backends.openai_compatible import OpenAICompatibleBackend
+from router.backends.pool import ReplicaPool
+from router.policy.model import Policy, Route, RouteKind
+from router.settings import UpstreamSettings
+
+log = logging.getLogger(__name__)
+
+
+class BackendRegistry:
+    def __init__(self, settings: UpstreamSettings, managed_url: str | None) -> None:
+        self._settings = settings
+        self._managed_url = managed_url
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout_seconds,
+                read=settings.read_timeout_seconds,
+                write=30.0,
+                pool=settings.connect_timeout_seconds,
+            ),
+            limits=httpx.Limits(
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_keepalive_connections,
+            ),
+            follow_redirects=False,
+            trust_env=False,
+        )
+        self._backends: dict[str, Backend] = {}
+        self._routes: dict[str, Route] = {}
+
+    def sync(self, policy: Policy) -> None:
+        """Match the backends to the policy's routes, keeping those whose route is unchanged."""
+        backends: dict[str, Backend] = {}
+        for name, route in policy.routes.items():
+            if not route.enabled:
+                continue
+            existing = self._backends.get(name)
+            if existing is not None and self._routes.get(name) == route:
+                backends[name] = existing
+                continue
+            built = self._build(name, route)
+            if built is not None:
+                backends[name] = built
+        self._backends = backends
+        self._routes = dict(policy.routes)
+
+    def get(self, route_name: str) -> Backend | None:
+        return self._backends.get(route_name)
+
+    def health(self) -> dict[str, bool]:
+        return {name: backend.healthy for name, backend in self._backends.items()}
+
+    async def check_all(self) -> None:
+        results = await asyncio.gather(
+            *(backend.check_health() for backend in self._backends.values()),
+            return_exceptions=True,
+        )
+        for name, result in zip(self._backends, results, strict=True):
+            if isinstance(result, BaseException):
+                log.warning("route %s: health check failed (%s)", name, type(result).__name__)
+
+    async def run_health_checks(self) -> None:
+        while True:
+            await self.check_all()
+            await asyncio.sleep(self._settings.health_check_interval_seconds)
+
+    async def aclose(self) -> None:
+        for backend in self._backends.values():
+            with contextlib.suppress(Exception):
+                await backend.aclose()
+        await self._client.aclose()
+
+    def _build(self, name: str, route: Route) -> Backend | None:
+        if route.kind is RouteKind.OPENAI_COMPATIBLE:
+            endpoints = route.endpoints
+            if route.managed:
+                endpoints = (self._managed_url,) if self._managed_url else ()
+            if not endpoints:
+                log.warning("route %s: no endpoint (the local model is not running)", name)
+                return None
+            pool = ReplicaPool(endpoints, self._settings.unhealthy_cooldown_seconds)
+            return OpenAICompatibleBackend(name, pool, self._client)
+        log.warning("route %s: kind %s is not available in this build", name, route.kind)
+        return None

@@ -1,0 +1,1 @@
+"""Who is calling: API keys for applications, OIDC tokens for people and services."""

@@ -1,0 +1,60 @@
+"""Detection of health information: diagnoses, symptoms, medications, procedures, lab
+values and encounter language. It decides between `phi_heavy` and `sometimes_phi`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from router.phi.health_terms import HEALTH_SUFFIXES, HEALTH_TERMS, NON_CLINICAL_WORDS
+from router.phi.recognizers.base import Hit, Pattern
+
+
+def _alternation(words: str) -> str:
+    return "|".join(word.replace(" ", r"\s+").replace("-", r"[\-\s]?") for word in words.split("|"))
+
+
+class HealthDetector:
+    """Contributes patterns to the scan; reports which kinds of health information it saw."""
+
+    def __init__(self) -> None:
+        self._non_clinical = frozenset(NON_CLINICAL_WORDS.split("|"))
+
+    def patterns(self) -> Sequence[Pattern]:
+        patterns = [
+            Pattern(kind, rf"\b(?:{_alternation(words)})s?\b", caseless=True, first_only=True)
+            for kind, words in HEALTH_TERMS.items()
+        ]
+        patterns.extend(
+            Pattern(f"suffix:{kind}", rf"\b[a-z]{{3,}}(?:{endings})s?\b", caseless=True)
+            for kind, endings in HEALTH_SUFFIXES.items()
+        )
+        patterns.append(
+            Pattern(
+                "lab",
+                r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|g|ml|mmol|meq|units?|iu|mmhg|bpm|mg/dl|g/dl)\b",
+                caseless=True,
+                first_only=True,
+            )
+        )
+        return patterns
+
+    def single_words(self) -> frozenset[str]:
+        """Every one-word clinical term: such a token is never a person's name."""
+        return frozenset(
+            word for words in HEALTH_TERMS.values() for word in words.split("|") if " " not in word
+        )
+
+    def categories(self, text: str, hits: Sequence[Hit]) -> set[str]:
+        found: set[str] = set()
+        for hit in hits:
+            if not hit.tag.startswith("suffix:"):
+                found.add(hit.tag)
+                continue
+            kind = hit.tag.removeprefix("suffix:")
+            if kind in found:
+                continue
+            word = text[hit.start : hit.end].lower().rstrip("s")
+            if word not in self._non_clinical and text[hit.start : hit.end].lower() not in self._non_clinical:
+                found.add(kind)
+        return found

@@ -1,0 +1,51 @@
+"""Name and word lists, loaded from installed packages (no network, no hand-typed lists).
+
+- First and last names: the US Census 1990 name-frequency files shipped by the `names`
+  package (MIT; census data in the public domain): 5,494 first names, 88,799 last names.
+- How common a word is in English: the word-frequency dictionary shipped by
+  `pyspellchecker` (MIT). A token found in a name list that is also a frequent word
+  ("Will", "Hope", "Brown") needs more evidence than a rare one ("Nguyen").
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+
+def fold(token: str) -> str:
+    """Lower-case, without accents: how tokens are looked up in the lists."""
+    lowered = token.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    first_names: frozenset[str]
+    last_names: frozenset[str]
+    common_words: frozenset[str]
+
+    @classmethod
+    def load(cls, common_word_min_count: int) -> Lexicon:
+        names = resources.files("names")
+        first = _census_names(names.joinpath("dist.male.first").read_text("ascii"))
+        first |= _census_names(names.joinpath("dist.female.first").read_text("ascii"))
+        last = _census_names(names.joinpath("dist.all.last").read_text("ascii"))
+        frequencies = resources.files("spellchecker").joinpath("resources/en.json.gz")
+        with gzip.open(frequencies.open("rb"), "rt", encoding="utf-8") as handle:
+            counts: dict[str, int] = json.load(handle)
+        common = frozenset(
+            word for word, count in counts.items() if count >= common_word_min_count
+        )
+        return cls(first_names=first, last_names=last, common_words=common)
+
+
+def _census_names(table: str) -> frozenset[str]:
+    # Each line: NAME, frequency %, cumulative %, rank.
+    return frozenset(line.split(None, 1)[0].lower() for line in table.splitlines() if line)

@@ -1,0 +1,139 @@
+"""The recognizer interface, and the pieces most recognizers share.
+
+A recognizer contributes patterns to the one Hyperscan pass and then verifies its hits on
+the normalised text (context words, checksums, ranges), producing candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from router.phi.entities import EntityType
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A Hyperscan expression (ASCII, no look-around); `tag` tells the owner which one hit."""
+
+    tag: str
+    regex: str
+    caseless: bool = False
+    first_only: bool = False  # report at most one match, without a start offset
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    tag: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible identifier, in normalised-text offsets."""
+
+    type: EntityType
+    start: int
+    end: int
+    confidence: float
+    recognizer: str
+
+
+class Recognizer(ABC):
+    """Finds one kind of identifier."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def patterns(self) -> Sequence[Pattern]: ...
+
+    @abstractmethod
+    def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]: ...
+
+
+def longest_per_start(hits: Iterable[Hit]) -> list[Hit]:
+    """Hyperscan reports every end of a variable-length match; keep the longest one."""
+    best: dict[tuple[str, int], Hit] = {}
+    for hit in hits:
+        key = (hit.tag, hit.start)
+        kept = best.get(key)
+        if kept is None or hit.end > kept.end:
+            best[key] = hit
+    return sorted(best.values(), key=lambda hit: (hit.start, -hit.end))
+
+
+def drop_nested(hits: Sequence[Hit]) -> list[Hit]:
+    """Of hits sorted by start, drop those inside an earlier, longer one."""
+    kept: list[Hit] = []
+    reach = -1
+    for hit in hits:
+        if hit.end <= reach:
+            continue
+        kept.append(hit)
+        reach = max(reach, hit.end)
+    return kept
+
+
+def window_before(text: str, start: int, width: int) -> str:
+    return text[max(0, start - width) : start].lower()
+
+
+def count_digits(value: str) -> int:
+    return sum(char.isdigit() for char in value)
+
+
+# An identifier that follows a cue word: "MRN: 12345-JS", "member ID # W123456789".
+# Connecting words ("number", "no.", "is") may sit between cue and value.
+VALUE_AFTER_CUE = (
+    r"[\s:#.=\-]{0,4}(?:(?:number|num|nbr|no|id|is|of|was|ending\s+in)\b\.?[\s:#.=\-]{0,3}){0,2}"
+    r"(?P<value>[A-Za-z0-9](?:[A-Za-z0-9]|[\-/.](?=[A-Za-z0-9])){2,34})"
+)
+
+
+def value_after_cue(
+    value_regex: re.Pattern[str], text: str, cue_end: int, min_digits: int
+) -> tuple[int, int] | None:
+    """The span of an identifier right after a cue, if it has enough digits."""
+    match = value_regex.match(text, cue_end)
+    if match is None or count_digits(match.group("value")) < min_digits:
+        return None
+    return match.span("value")
+
+
+def cue_pattern(tag: str, cues: Sequence[str]) -> Pattern:
+    """A case-insensitive whole-word pattern for any of the cue phrases."""
+    return Pattern(tag, r"\b(?:" + "|".join(cues) + r")\b", caseless=True)
+
+
+class CueValueRecognizer(Recognizer):
+    """An identifier announced by a cue: the cue's pattern, then the value after it."""
+
+    entity_type: ClassVar[EntityType]
+    cues: ClassVar[tuple[str, ...]]
+    min_digits: ClassVar[int] = 2
+    cue_confidence: ClassVar[float] = 0.9
+
+    def __init__(self) -> None:
+        self._value_regex = re.compile(VALUE_AFTER_CUE, re.IGNORECASE)
+
+    def patterns(self) -> Sequence[Pattern]:
+        return (cue_pattern("cue", self.cues), *self.extra_patterns())
+
+    def extra_patterns(self) -> Sequence[Pattern]:
+        return ()
+
+    def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
+        for hit in longest_per_start(hits):
+            if hit.tag == "cue":
+                span = value_after_cue(self._value_regex, text, hit.end, self.min_digits)
+                if span is not None:
+                    yield Candidate(self.entity_type, *span, self.cue_confidence, self.name)
+            else:
+                yield from self.recognize_extra(text, hit)
+
+    def recognize_extra(self, text: str, hit: Hit) -> Iterator[Candidate]:
+        return iter(())

@@ -1,0 +1,70 @@
+"""Overlapping candidates: keep the best-supported one for each stretch of text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from router.phi.entities import EntityType
+from router.phi.recognizers.base import Candidate
+
+# When two candidates are equally confident, the more specific type wins.
+_SPECIFICITY = {
+    EntityType.SSN: 9,
+    EntityType.EMAIL: 9,
+    EntityType.PHOTO: 9,
+    EntityType.IP_ADDRESS: 8,
+    EntityType.MRN: 8,
+    EntityType.HEALTH_PLAN_ID: 8,
+    EntityType.DEVICE_ID: 7,
+    EntityType.VEHICLE_ID: 7,
+    EntityType.LICENSE_NUMBER: 7,
+    EntityType.ACCOUNT_NUMBER: 7,
+    EntityType.BIOMETRIC_ID: 7,
+    EntityType.FAX: 6,
+    EntityType.PHONE: 6,
+    EntityType.DATE: 6,
+    EntityType.AGE_OVER_89: 6,
+    EntityType.URL: 5,
+    EntityType.NAME: 4,
+    EntityType.LOCATION: 4,
+    EntityType.OTHER_ID: 1,
+}
+
+
+def merge_same_type(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Overlapping candidates of one type become their union ("5049" + "Harjukuja 54")."""
+    merged: list[Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.type, c.start, -c.end)):
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.type == candidate.type and candidate.start < previous.end:
+            merged[-1] = Candidate(
+                previous.type,
+                previous.start,
+                max(previous.end, candidate.end),
+                max(previous.confidence, candidate.confidence),
+                previous.recognizer,
+            )
+            continue
+        merged.append(candidate)
+    return merged
+
+
+def resolve_overlaps(candidates: Sequence[Candidate], min_confidence: float) -> list[Candidate]:
+    """Same-type overlaps merge; then greedy: most confident, longest, most specific first."""
+    confident = [candidate for candidate in candidates if candidate.confidence >= min_confidence]
+    ranked = sorted(
+        merge_same_type(confident),
+        key=lambda c: (-c.confidence, -(c.end - c.start), -_SPECIFICITY[c.type], c.start),
+    )
+    kept: list[Candidate] = []
+    for candidate in ranked:
+        if candidate.end <= candidate.start:
+            continue
+        overlapped = [o for o in kept if candidate.start < o.end and o.start < candidate.end]
+        if not overlapped:
+            kept.append(candidate)
+        elif all(candidate.start <= o.start and o.end <= candidate.end for o in overlapped):
+            # A longer span that covers what was kept replaces it: nothing is left uncovered.
+            kept = [o for o in kept if o not in overlapped]
+            kept.append(candidate)
+    return sorted(kept, key=lambda c: c.start)

@@ -1,0 +1,247 @@
+"""The request path, in one visible place.
+
+authenticate (done by the API layer) -> parse (done by the API layer) -> classify -> decide
+-> de-identify -> write the audit record -> dispatch -> re-identify -> complete the audit
+record -> metrics. Each stage is a module; this one only puts them in order.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import logging
+import time
+import uuid
+from dataclasses import replace
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+from router.audit.record import AuditClosing, AuditOpening
+from router.audit.trail import AuditTrail
+from router.backends.base import Endpoint
+from router.backends.registry import BackendRegistry
+from router.context import RequestContext
+from router.dispatch import DispatchPlan, Dispatcher
+from router.errors import (
+    ClassificationFailed,
+    ClassificationRejected,
+    InvalidRequest,
+    PermissionDenied,
+    PolicyRefusal,
+    RouterError,
+    UnknownModel,
+)
+from router.identity.principal import Principal
+from router.metrics import Metrics
+from router.phi import Classification, Classifier, SurrogateMap, deidentify_chat
+from router.policy.decision import Decision, Facts, Outcome, decide
+from router.policy.model import Capability, Policy
+from router.policy.store import PolicyStore
+
+log = logging.getLogger(__name__)
+
+_CAPABILITY = {
+    Endpoint.CHAT: Capability.CHAT,
+    Endpoint.COMPLETIONS: Capability.COMPLETIONS,
+    Endpoint.EMBEDDINGS: Capability.EMBEDDINGS,
+}
+# Endpoints whose free text is scanned, and where it lives in the body.
+_TEXT_FIELDS = {Endpoint.COMPLETIONS: "prompt", Endpoint.EMBEDDINGS: "input"}
+
+
+class RequestPipeline:
+    def __init__(
+        self,
+        policies: PolicyStore,
+        classifier: Classifier,
+        registry: BackendRegistry,
+        audit: AuditTrail,
+        metrics: Metrics,
+    ) -> None:
+        self._policies = policies
+        self._classifier = classifier
+        self._registry = registry
+        self._audit = audit
+        self._metrics = metrics
+        self._dispatcher = Dispatcher(registry, audit, metrics)
+
+    async def handle(
+        self, ctx: RequestContext, endpoint: Endpoint, body: dict[str, Any], stream: bool
+    ) -> Response:
+        loaded = self._policies.current
+        workload = self._workload(ctx)
+        classification = self._classify(endpoint, body)
+        decision = decide(
+            Facts(
+                decision_id=f"dec_{uuid.uuid4().hex}",
+                principal=ctx.principal,
+                workload=workload,
+                requested_model=str(body["model"]),
+                capability=_CAPABILITY[endpoint],
+                detected_tier=classification.tier,
+                route_health=self._registry.health(),
+                today=ctx.received_at.date(),
+                entity_counts=classification.entity_counts(),
+            ),
+            loaded.policy,
+            loaded.version,
+        )
+        for entity_type, count in classification.entity_counts().items():
+            self._metrics.phi_entities.labels(entity_type).inc(count)
+        if not decision.routed:
+            await self._record_refusal(ctx, endpoint, workload, classification, decision)
+            raise _refusal_error(decision)
+        outbound, surrogates = self._outbound(endpoint, body, classification, decision)
+        opening = self._opening(ctx, endpoint, workload, classification, decision, loaded.policy)
+        audit_started = time.perf_counter()
+        await self._audit.open(_with_body(opening, outbound))
+        self._metrics.audit_write.observe(time.perf_counter() - audit_started)
+        if decision.deidentify:
+            self._metrics.deidentified.labels(workload, decision.route or "").inc()
+        plan = DispatchPlan(
+            ctx=ctx,
+            endpoint=endpoint,
+            decision=decision,
+            workload=workload,
+            policy=loaded.policy,
+            body=outbound,
+            surrogates=surrogates,
+            stream=stream,
+        )
+        return await self._dispatcher.respond(plan)
+
+    def _workload(self, ctx: RequestContext) -> str:
+        workload = ctx.workload or ctx.principal.default_workload
+        if workload is None:
+            raise InvalidRequest(
+                "Name the workload in the X-Router-Workload header; this credential may use "
+                "several.",
+                code="workload_required",
+            )
+        return workload
+
+    def _classify(self, endpoint: Endpoint, body: dict[str, Any]) -> Classification:
+        try:
+            if endpoint is Endpoint.CHAT:
+                return self._classifier.classify_chat(body)
+            field = _TEXT_FIELDS[endpoint]
+            return self._classifier.classify_fields(_text_fields(field, body[field]))
+        except ClassificationRejected:
+            raise
+        except Exception:  # noqa: BLE001 - a failed scan must refuse, never pass as non_phi
+            log.exception("classification failed; refusing the request")
+            raise ClassificationFailed(
+                "The request could not be classified, so it was not routed."
+            ) from None
+
+    def _outbound(
+        self,
+        endpoint: Endpoint,
+        body: dict[str, Any],
+        classification: Classification,
+        decision: Decision,
+    ) -> tuple[dict[str, Any], SurrogateMap | None]:
+        if not decision.deidentify:
+            return body, None
+        if endpoint is not Endpoint.CHAT:
+            # Embeddings and legacy completions cannot be re-identified: keep them local.
+            raise PolicyRefusal(
+                "This workload requires de-identification, which this endpoint does not support "
+                "off premises.",
+                decision_id=decision.decision_id,
+            )
+        outbound, surrogates = deidentify_chat(copy.deepcopy(body), classification)
+        return outbound, surrogates
+
+    def _opening(
+        self,
+        ctx: RequestContext,
+        endpoint: Endpoint,
+        workload: str,
+        classification: Classification,
+        decision: Decision,
+        policy: Policy,
+    ) -> AuditOpening:
+        route = policy.routes.get(decision.route) if decision.route else None
+        return AuditOpening(
+            request_id=ctx.request_id,
+            decision_id=decision.decision_id,
+            received_at=ctx.received_at,
+            principal=ctx.principal,
+            client_ip=ctx.client_ip,
+            user_agent=ctx.user_agent,
+            endpoint=endpoint.value,
+            workload=workload,
+            declared_tier=decision.declared_tier,
+            detected_tier=classification.tier,
+            effective_tier=decision.effective_tier,
+            entity_counts=classification.entity_counts(),
+            outcome=decision.outcome.value,
+            route=decision.route,
+            rule=decision.rule,
+            policy_version=decision.policy_version,
+            reason=decision.reason,
+            logical_model=decision.logical_model or "",
+            upstream_model=route.model if route else None,
+            deidentified=decision.deidentify,
+            request_body=b"",
+        )
+
+    async def _record_refusal(
+        self,
+        ctx: RequestContext,
+        endpoint: Endpoint,
+        workload: str,
+        classification: Classification,
+        decision: Decision,
+    ) -> None:
+        loaded = self._policies.current
+        opening = self._opening(ctx, endpoint, workload, classification, decision, loaded.policy)
+        await self._audit.open(opening)
+        await self._audit.close(
+            ctx.request_id,
+            AuditClosing(
+                status_code=decision.status_code,
+                completed_at=dt.datetime.now(dt.UTC),
+                error_class=decision.rule,
+                total_ms=(time.perf_counter() - ctx.started) * 1000,
+            ),
+        )
+        self._metrics.refusals.labels(_refusal_reason(decision)).inc()
+        self._metrics.requests.labels(
+            workload, decision.effective_tier, "none", "none",
+            decision.logical_model or "", decision.outcome.value, str(decision.status_code),
+        ).inc()  # fmt: skip
+
+
+def _refusal_error(decision: Decision) -> RouterError:
+    headers = {"X-Router-Decision-Id": decision.decision_id, "X-Router-Tier": decision.effective_tier}
+    if decision.outcome is Outcome.REFUSE:
+        error: RouterError = PolicyRefusal(decision.reason, decision_id=decision.decision_id)
+    elif decision.outcome is Outcome.DENY:
+        error = PermissionDenied(decision.reason)
+    elif decision.status_code == 404:
+        error = UnknownModel(decision.reason, param="model")
+    else:
+        error = InvalidRequest(decision.reason)
+    error.headers.update(headers)
+    return error
+
+
+def _refusal_reason(decision: Decision) -> str:
+    """A bounded label: the rule family, never a value from the request."""
+    return decision.rule.split("[")[0].replace(f".{decision.effective_tier}", "")
+
+
+def _text_fields(field: str, value: object) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(field, value)]
+    if isinstance(value, list):
+        return [(f"{field}[{i}]", item) for i, item in enumerate(value) if isinstance(item, str)]
+    return []
+
+
+def _with_body(opening: AuditOpening, body: dict[str, Any]) -> AuditOpening:
+    return replace(opening, request_body=orjson.dumps(body))

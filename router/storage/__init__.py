@@ -1,0 +1,1 @@
+"""Persistence: one SQLAlchemy engine, schema owned by Alembic migrations."""
