@@ -29,8 +29,11 @@ from router.supervisor import LocalModelSupervisor
 log = logging.getLogger(__name__)
 
 
-def build_services(settings: Settings) -> Services:
-    """Everything that does not need the event loop; raises if the policy is invalid."""
+def build_services(settings: Settings, classifier: Classifier | None = None) -> Services:
+    """Everything that does not need the event loop; raises if the policy is invalid.
+
+    A classifier may be handed in so that several routers in one process share one.
+    """
     database = Database(settings.resolved_database_url)
     api_keys = ApiKeyStore(database, settings.api_key_cache_seconds)
     return Services(
@@ -39,14 +42,14 @@ def build_services(settings: Settings) -> Services:
         policies=PolicyStore(settings.policy_dir),
         api_keys=api_keys,
         authenticator=Authenticator(api_keys),
-        classifier=Classifier(PhiConfig()),
+        classifier=classifier or Classifier(PhiConfig()),
         metrics=Metrics(),
         audit=SqlAuditTrail(database),
     )
 
 
-def create_app(settings: Settings) -> FastAPI:
-    services = build_services(settings)
+def create_app(settings: Settings, *, classifier: Classifier | None = None) -> FastAPI:
+    services = build_services(settings, classifier)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

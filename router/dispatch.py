@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +19,10 @@ from router.audit.trail import AuditTrail
 from router.backends.base import Backend, Endpoint, UpstreamRequest
 from router.backends.registry import BackendRegistry
 from router.backends.sse import encode_done, encode_event
+from router.context import RequestContext
 from router.errors import RouterError, UpstreamError, UpstreamUnavailable
 from router.metrics import Metrics
 from router.phi import SurrogateMap
-from router.context import RequestContext
 from router.policy.decision import Decision
 from router.policy.model import Policy
 from router.reidentify import ResponseRestorer
@@ -71,8 +71,12 @@ class Dispatcher:
                 return await self._open_stream(plan)
             return await self._complete(plan)
         except RouterError as error:
-            await self._close(plan, _Progress(route=plan.decision.route or ""), error.status_code,
-                              type(error).__name__)  # fmt: skip
+            await self._close(
+                plan,
+                _Progress(route=plan.decision.route or ""),
+                error.status_code,
+                type(error).__name__,
+            )
             raise
 
     async def _complete(self, plan: DispatchPlan) -> Response:
@@ -90,8 +94,9 @@ class Dispatcher:
             if plan.surrogates is not None:
                 ResponseRestorer(plan.surrogates).restore_completion(body)
             await self._close(plan, progress, 200, None)
-            return Response(orjson.dumps(body), media_type="application/json",
-                            headers=_headers(plan, route))  # fmt: skip
+            return Response(
+                orjson.dumps(body), media_type="application/json", headers=_headers(plan, route)
+            )
         raise _exhausted(plan)
 
     async def _open_stream(self, plan: DispatchPlan) -> Response:
@@ -108,8 +113,9 @@ class Dispatcher:
                     raise
                 continue
             relay = self._relay(plan, progress, backend, first, chunks)
-            return StreamingResponse(relay, media_type="text/event-stream",
-                                     headers=_headers(plan, route))  # fmt: skip
+            return StreamingResponse(
+                relay, media_type="text/event-stream", headers=_headers(plan, route)
+            )
         raise _exhausted(plan)
 
     async def _relay(
@@ -118,10 +124,12 @@ class Dispatcher:
         progress: _Progress,
         backend: Backend,
         first: dict[str, Any] | None,
-        chunks: AsyncIterator[dict[str, Any]],
+        chunks: AsyncGenerator[dict[str, Any], None],
     ) -> AsyncIterator[bytes]:
         restorer = ResponseRestorer(plan.surrogates) if plan.surrogates is not None else None
-        status, error_class = 499, "ClientDisconnected"
+        # Until the relay finishes or fails, an early exit means the client went away.
+        status: int = 499
+        error_class: str | None = "ClientDisconnected"
         try:
             if first is not None:
                 yield self._emit(first, progress, restorer)
@@ -149,8 +157,10 @@ class Dispatcher:
             progress.first_token = time.perf_counter()
         if chunk.get("usage"):
             progress.usage = _usage(chunk)
-        if any(choice.get("delta", {}).get("content") or choice.get("text")
-               for choice in chunk.get("choices") or ()):  # fmt: skip
+        if any(
+            choice.get("delta", {}).get("content") or choice.get("text")
+            for choice in chunk.get("choices") or ()
+        ):
             progress.completion_chunks += 1
         raw = encode_event(chunk)
         progress.raw.append(raw)
@@ -160,7 +170,11 @@ class Dispatcher:
         return raw
 
     async def _usage_chunk(
-        self, plan: DispatchPlan, backend: Backend, progress: _Progress, first: dict[str, Any] | None
+        self,
+        plan: DispatchPlan,
+        backend: Backend,
+        progress: _Progress,
+        first: dict[str, Any] | None,
     ) -> dict[str, Any]:
         """OpenAI's final usage chunk, for backends that ignore `stream_options.include_usage`.
 
@@ -169,8 +183,11 @@ class Dispatcher:
         prompt_text = "\n".join(_message_texts(plan.body))
         prompt_tokens = await backend.count_tokens(prompt_text) or 0
         completion = progress.completion_chunks
-        progress.usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion,
-                          "total_tokens": prompt_tokens + completion}  # fmt: skip
+        progress.usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion,
+            "total_tokens": prompt_tokens + completion,
+        }
         base = first or {}
         return {
             "id": base.get("id", plan.ctx.request_id),
@@ -200,7 +217,9 @@ class Dispatcher:
         position = routes.index(route)
         if error.status_code not in _FALLBACK_STATUSES or position + 1 >= len(routes):
             return False
-        log.warning("route %s failed (%s); falling back to %s", route, error.code, routes[position + 1])
+        log.warning(
+            "route %s failed (%s); falling back to %s", route, error.code, routes[position + 1]
+        )
         self._metrics.fallbacks.labels(route, routes[position + 1]).inc()
         return True
 
@@ -230,20 +249,36 @@ class Dispatcher:
         )
         self._observe(plan, route, status, usage, progress, now)
 
-    def _observe(self, plan: DispatchPlan, route: str, status: int, usage: dict[str, int],
-                 progress: _Progress, now: float) -> None:  # fmt: skip
+    def _observe(
+        self,
+        plan: DispatchPlan,
+        route: str,
+        status: int,
+        usage: dict[str, int],
+        progress: _Progress,
+        now: float,
+    ) -> None:
         route_def = plan.policy.routes.get(route)
         boundary = route_def.data_boundary.value if route_def else "none"
         decision = plan.decision
         self._metrics.requests.labels(
-            plan.workload, decision.effective_tier, route, boundary,
-            decision.logical_model or "", decision.outcome.value, str(status),
-        ).inc()  # fmt: skip
+            plan.workload,
+            decision.effective_tier,
+            route,
+            boundary,
+            decision.logical_model or "",
+            decision.outcome.value,
+            str(status),
+        ).inc()
         self._metrics.request_duration.labels(route).observe(now - plan.ctx.started)
         if progress.forwarded and progress.first_token:
-            self._metrics.upstream_latency.labels(route).observe(progress.first_token - progress.forwarded)
+            self._metrics.upstream_latency.labels(route).observe(
+                progress.first_token - progress.forwarded
+            )
             if plan.stream:
-                self._metrics.time_to_first_token.labels(route).observe(progress.first_token - plan.ctx.started)
+                self._metrics.time_to_first_token.labels(route).observe(
+                    progress.first_token - plan.ctx.started
+                )
         for direction, key in (("in", "prompt_tokens"), ("out", "completion_tokens")):
             if usage.get(key):
                 self._metrics.tokens.labels(route, plan.workload, direction).inc(usage[key])
@@ -296,4 +331,3 @@ def _wall(plan: DispatchPlan, moment: float | None) -> dt.datetime | None:
     if not moment:
         return None
     return plan.ctx.received_at + dt.timedelta(seconds=moment - plan.ctx.started)
-

@@ -4,8 +4,39 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-_LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
-_OVERHEAD_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.01, 0.025, 0.05, 0.1)
+_LATENCY_BUCKETS = (
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1,
+    2.5,
+    5,
+    10,
+    30,
+    60,
+)
+_OVERHEAD_BUCKETS = (
+    0.0001,
+    0.00025,
+    0.0005,
+    0.001,
+    0.0015,
+    0.002,
+    0.003,
+    0.004,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+)
 
 
 class Metrics:
@@ -21,7 +52,10 @@ class Metrics:
             registry=r,
         )
         self.refusals = Counter(
-            "sovereign_router_refusals", "Requests refused or denied, by reason.", ["reason"], registry=r
+            "sovereign_router_refusals",
+            "Requests refused or denied, by reason.",
+            ["reason"],
+            registry=r,
         )
         self.phi_entities = Counter(
             "sovereign_router_phi_entities", "PHI entities detected, by type.", ["type"], registry=r
@@ -42,7 +76,10 @@ class Metrics:
             "sovereign_router_upstream_errors", "Backend failures.", ["route", "kind"], registry=r
         )
         self.tokens = Counter(
-            "sovereign_router_tokens", "Tokens in and out.", ["route", "workload", "direction"], registry=r
+            "sovereign_router_tokens",
+            "Tokens in and out.",
+            ["route", "workload", "direction"],
+            registry=r,
         )
         self.overhead = Histogram(
             "sovereign_router_overhead_seconds",
@@ -78,17 +115,29 @@ class Metrics:
             registry=r,
         )
         self.audit_export_queue_depth = Gauge(
-            "sovereign_router_audit_export_queue_depth", "Audit events waiting per sink.", ["sink"], registry=r
+            "sovereign_router_audit_export_queue_depth",
+            "Audit events waiting per sink.",
+            ["sink"],
+            registry=r,
         )
         self.audit_export_dropped = Counter(
-            "sovereign_router_audit_export_dropped", "Audit events a sink dropped.", ["sink"], registry=r
+            "sovereign_router_audit_export_dropped",
+            "Audit events a sink dropped.",
+            ["sink"],
+            registry=r,
         )
         self.baa_days_to_expiry = Gauge(
-            "sovereign_router_baa_days_to_expiry", "Days until a route's BAA expires.", ["route"], registry=r
+            "sovereign_router_baa_days_to_expiry",
+            "Days until a route's BAA expires.",
+            ["route"],
+            registry=r,
         )
         self.policy_info = Gauge(
             "sovereign_router_policy_info", "The active policy version.", ["version"], registry=r
         )
         self.route_healthy = Gauge(
-            "sovereign_router_route_healthy", "1 when a route can take traffic.", ["route"], registry=r
+            "sovereign_router_route_healthy",
+            "1 when a route can take traffic.",
+            ["route"],
+            registry=r,
         )

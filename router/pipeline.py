@@ -23,7 +23,7 @@ from router.audit.trail import AuditTrail
 from router.backends.base import Endpoint
 from router.backends.registry import BackendRegistry
 from router.context import RequestContext
-from router.dispatch import DispatchPlan, Dispatcher
+from router.dispatch import Dispatcher, DispatchPlan
 from router.errors import (
     ClassificationFailed,
     ClassificationRejected,
@@ -33,7 +33,6 @@ from router.errors import (
     RouterError,
     UnknownModel,
 )
-from router.identity.principal import Principal
 from router.metrics import Metrics
 from router.phi import Classification, Classifier, SurrogateMap, deidentify_chat
 from router.policy.decision import Decision, Facts, Outcome, decide
@@ -130,7 +129,7 @@ class RequestPipeline:
             return self._classifier.classify_fields(_text_fields(field, body[field]))
         except ClassificationRejected:
             raise
-        except Exception:  # noqa: BLE001 - a failed scan must refuse, never pass as non_phi
+        except Exception:
             log.exception("classification failed; refusing the request")
             raise ClassificationFailed(
                 "The request could not be classified, so it was not routed."
@@ -211,13 +210,21 @@ class RequestPipeline:
         )
         self._metrics.refusals.labels(_refusal_reason(decision)).inc()
         self._metrics.requests.labels(
-            workload, decision.effective_tier, "none", "none",
-            decision.logical_model or "", decision.outcome.value, str(decision.status_code),
-        ).inc()  # fmt: skip
+            workload,
+            decision.effective_tier,
+            "none",
+            "none",
+            decision.logical_model or "",
+            decision.outcome.value,
+            str(decision.status_code),
+        ).inc()
 
 
 def _refusal_error(decision: Decision) -> RouterError:
-    headers = {"X-Router-Decision-Id": decision.decision_id, "X-Router-Tier": decision.effective_tier}
+    headers = {
+        "X-Router-Decision-Id": decision.decision_id,
+        "X-Router-Tier": decision.effective_tier,
+    }
     if decision.outcome is Outcome.REFUSE:
         error: RouterError = PolicyRefusal(decision.reason, decision_id=decision.decision_id)
     elif decision.outcome is Outcome.DENY:

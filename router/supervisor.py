@@ -95,26 +95,42 @@ class LocalModelSupervisor:
         model = str(settings.model_path or default_model_path())
         if settings.engine == "vllm":
             return [
-                "vllm", "serve", model,
-                "--host", settings.host,
-                "--port", str(port),
-                "--served-model-name", settings.served_model_name,
-                "--max-model-len", str(settings.context_size),
+                "vllm",
+                "serve",
+                model,
+                "--host",
+                settings.host,
+                "--port",
+                str(port),
+                "--served-model-name",
+                settings.served_model_name,
+                "--max-model-len",
+                str(settings.context_size),
                 *settings.extra_args,
-            ]  # fmt: skip
+            ]
         threads = settings.threads or max(1, (os.cpu_count() or 2) // 2)
         return [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", model,
-            "--model_alias", settings.served_model_name,
-            "--host", settings.host,
-            "--port", str(port),
-            "--n_ctx", str(settings.context_size),
-            "--n_threads", str(threads),
-            "--embedding", "true",
-            "--verbose", "false",
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            model,
+            "--model_alias",
+            settings.served_model_name,
+            "--host",
+            settings.host,
+            "--port",
+            str(port),
+            "--n_ctx",
+            str(settings.context_size),
+            "--n_threads",
+            str(threads),
+            "--embedding",
+            "true",
+            "--verbose",
+            "false",
             *settings.extra_args,
-        ]  # fmt: skip
+        ]
 
     async def _wait_until_ready(self, base_url: str) -> None:
         deadline = time.monotonic() + self._settings.startup_timeout_seconds

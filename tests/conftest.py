@@ -14,6 +14,7 @@ import pytest
 
 from router.app import create_app
 from router.identity.api_keys import KeyScope
+from router.phi import Classifier, PhiConfig
 from router.services import Services
 from router.settings import LocalModelSettings, Settings
 from router.supervisor import LocalModelSupervisor
@@ -37,6 +38,12 @@ def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         loop.close()
 
 
+@pytest.fixture(scope="session")
+def classifier() -> Classifier:
+    """Built once: compiling the recognizers takes seconds, and it is immutable once built."""
+    return Classifier(PhiConfig())
+
+
 @dataclass(frozen=True)
 class RunningRouter:
     url: str
@@ -55,14 +62,14 @@ RouterFactory = Callable[..., AbstractContextManager[RunningRouter]]
 
 
 @pytest.fixture
-def make_router(tmp_path: Path) -> RouterFactory:
+def make_router(tmp_path: Path, classifier: Classifier) -> RouterFactory:
     """Start a router over real HTTP with the given policy directory and settings."""
 
     @contextmanager
     def factory(policy_dir: Path = DEFAULT_POLICY, **overrides: Any) -> Iterator[RunningRouter]:
         overrides.setdefault("data_dir", tmp_path / "data")
         settings = Settings(policy_dir=policy_dir, **overrides)
-        app = create_app(settings)
+        app = create_app(settings, classifier=classifier)
         with serve_in_thread(app) as url:
             yield RunningRouter(url=url, services=app.state.services)
 

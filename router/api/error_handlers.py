@@ -15,8 +15,14 @@ from router.errors import InvalidRequest, RouterError
 
 log = logging.getLogger(__name__)
 
-_HTTP_TYPES = {401: "authentication_error", 403: "permission_error", 404: "invalid_request_error",
-               405: "invalid_request_error", 413: "invalid_request_error", 429: "rate_limit_error"}  # fmt: skip
+_HTTP_TYPES = {
+    401: "authentication_error",
+    403: "permission_error",
+    404: "invalid_request_error",
+    405: "invalid_request_error",
+    413: "invalid_request_error",
+    429: "rate_limit_error",
+}
 
 
 def error_response(error: RouterError) -> Response:
@@ -35,9 +41,17 @@ async def _router_error(_request: Request, error: Exception) -> Response:
 
 async def _http_error(_request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
-    body = {"error": {"message": str(error.detail), "type": _HTTP_TYPES.get(error.status_code,
-            "invalid_request_error"), "param": None, "code": None}}  # fmt: skip
-    return Response(orjson.dumps(body), status_code=error.status_code, media_type="application/json")
+    body = {
+        "error": {
+            "message": str(error.detail),
+            "type": _HTTP_TYPES.get(error.status_code, "invalid_request_error"),
+            "param": None,
+            "code": None,
+        }
+    }
+    return Response(
+        orjson.dumps(body), status_code=error.status_code, media_type="application/json"
+    )
 
 
 async def _validation_error(_request: Request, error: Exception) -> Response:

@@ -54,9 +54,13 @@ def _pipeline(svc: Services) -> RequestPipeline:
 
 
 async def _serve(
-    request: Request, svc: Services, who: Principal, received: float, endpoint: Endpoint,
+    request: Request,
+    svc: Services,
+    who: Principal,
+    received: float,
+    endpoint: Endpoint,
     shape: type[ChatCompletionRequest | CompletionRequest | EmbeddingRequest],
-) -> Response:  # fmt: skip
+) -> Response:
     pipeline = _pipeline(svc)
     body: dict[str, Any] = await read_json_body(request, svc.settings.max_body_bytes)
     parsed = validate(shape, body)

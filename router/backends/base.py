@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -34,7 +34,7 @@ class Backend(Protocol):
         """A complete (non-streaming) response body."""
         ...
 
-    def stream(self, request: UpstreamRequest) -> AsyncIterator[dict[str, Any]]:
+    def stream(self, request: UpstreamRequest) -> AsyncGenerator[dict[str, Any], None]:
         """Chunk objects as the backend produces them (no `[DONE]`)."""
         ...
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import httpx
@@ -60,7 +60,7 @@ class OpenAICompatibleBackend:
             finally:
                 self._pool.release(replica)
 
-    async def stream(self, request: UpstreamRequest) -> AsyncIterator[dict[str, Any]]:
+    async def stream(self, request: UpstreamRequest) -> AsyncGenerator[dict[str, Any], None]:
         tried: set[str] = set()
         while True:
             replica = self._acquire(tried)
@@ -167,9 +167,7 @@ class OpenAICompatibleBackend:
                 f"The model backend rejected the request (status {status}, code {code}).",
                 code=code,
             )
-        raise UpstreamError(
-            f"The model backend failed (status {status}).", code="upstream_error"
-        )
+        raise UpstreamError(f"The model backend failed (status {status}).", code="upstream_error")
 
     def _timed_out(self, error: httpx.TimeoutException) -> RouterError:
         log.warning("route %s: backend timed out (%s)", self.route_name, type(error).__name__)
@@ -187,7 +185,9 @@ def _parse_json(content: bytes, route_name: str) -> dict[str, Any]:
         parsed = None
     if not isinstance(parsed, dict):
         log.warning("route %s: backend sent malformed JSON", route_name)
-        raise UpstreamError("The model backend sent a malformed response.", code="upstream_malformed")
+        raise UpstreamError(
+            "The model backend sent a malformed response.", code="upstream_malformed"
+        )
     return parsed
 
 

@@ -41,9 +41,7 @@ class ReplicaPool:
     def acquire(self, exclude: frozenset[str] = frozenset()) -> Replica | None:
         """The available replica with the fewest requests in flight, marked busy."""
         now = self._clock()
-        candidates = [
-            r for r in self.replicas if r.available(now) and r.base_url not in exclude
-        ]
+        candidates = [r for r in self.replicas if r.available(now) and r.base_url not in exclude]
         if not candidates:
             return None
         # Healthy replicas first; a rested one only gets traffic when it is the best choice.

@@ -1,4 +1,4 @@
-"""One backend per policy route, rebuilt when the policy changes, health-checked in the background."""
+"""A backend per policy route, rebuilt when the policy changes and health-checked meanwhile."""
 
 from __future__ import annotations
 

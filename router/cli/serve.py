@@ -22,7 +22,9 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run(args: argparse.Namespace) -> int:
-    overrides = {key: value for key in ("host", "port") if (value := getattr(args, key)) is not None}
+    overrides = {
+        key: value for key in ("host", "port") if (value := getattr(args, key)) is not None
+    }
     try:
         settings = Settings(**overrides)
     except ValidationError as error:

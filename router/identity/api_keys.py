@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import JSON, Column, DateTime
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
 from router.errors import AuthenticationFailed
 from router.identity.principal import Principal, PrincipalKind
@@ -123,7 +123,7 @@ class ApiKeyStore:
 
     def list(self) -> Sequence[ApiKeyRecord]:
         with self._database.session() as session:
-            return session.exec(select(ApiKeyRecord).order_by(ApiKeyRecord.created_at)).all()
+            return session.exec(select(ApiKeyRecord).order_by(col(ApiKeyRecord.created_at))).all()
 
     def revoke(self, key_id: str) -> bool:
         with self._database.session() as session:

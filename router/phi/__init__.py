@@ -10,7 +10,7 @@ from __future__ import annotations
 from router.phi.classifier import Classifier, effective_tier
 from router.phi.config import PhiConfig
 from router.phi.entities import Classification, Entity, EntityType
-from router.phi.surrogates import SurrogateMap, StreamRestorer, deidentify_chat
+from router.phi.surrogates import StreamRestorer, SurrogateMap, deidentify_chat
 
 __all__ = [
     "Classification",

@@ -89,7 +89,8 @@ def decide(facts: Facts, policy: Policy, policy_version: str) -> Decision:
     if not permitted:
         return verdict.refuse(
             f"tiers.{effective}.none_permitted",
-            f"No route in the policy may take {effective} data for model '{facts.requested_model}'.",
+            f"No route in the policy may take {effective} data "
+            f"for model '{facts.requested_model}'.",
         )
     healthy = [name for name in permitted if facts.route_health.get(name, False)]
     if not healthy:
@@ -152,8 +153,7 @@ def _resolve_model(
     if facts.requested_model not in workload.models:
         return verdict.invalid(
             "model.not_in_workload",
-            f"The model '{facts.requested_model}' is not available to workload "
-            f"'{facts.workload}'.",
+            f"The model '{facts.requested_model}' is not available to workload '{facts.workload}'.",
             404,
         )
     return frozenset(policy.models[facts.requested_model].routes)
@@ -165,9 +165,13 @@ def _authorisation_denial(
     principal = facts.principal
     allowed = workload.principals
     if not principal.may_use_workload(facts.workload):
-        return verdict.deny("principal.workload_scope", "This credential is not scoped to the workload.")
+        return verdict.deny(
+            "principal.workload_scope", "This credential is not scoped to the workload."
+        )
     if not principal.may_use_tier(effective):
-        return verdict.deny("principal.tier_scope", f"This credential may not send {effective} data.")
+        return verdict.deny(
+            "principal.tier_scope", f"This credential may not send {effective} data."
+        )
     if principal.kind is PrincipalKind.API_KEY:
         if allowed.api_keys != "any" and principal.key_id not in allowed.api_keys:
             return verdict.deny("workload.api_keys", "This API key is not allowed on the workload.")
@@ -177,12 +181,15 @@ def _authorisation_denial(
     if principal.kind is PrincipalKind.SERVICE_ACCOUNT:
         if effective.carries_phi and not allowed.service_accounts:
             return verdict.deny(
-                "workload.service_accounts", "Service accounts are not granted PHI on this workload."
+                "workload.service_accounts",
+                "Service accounts are not granted PHI on this workload.",
             )
         return None
     mfa_required = allowed.require_mfa if allowed.require_mfa is not None else effective.carries_phi
     if mfa_required and not principal.has_mfa(policy.mfa_values):
-        return verdict.deny("workload.mfa", "Multi-factor authentication is required for this data.")
+        return verdict.deny(
+            "workload.mfa", "Multi-factor authentication is required for this data."
+        )
     return None
 
 

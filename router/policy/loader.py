@@ -134,7 +134,9 @@ def _merge_section(
     return problems
 
 
-def _walk_lines(node: yaml.Node, file_name: str, path: PathKey) -> Iterator[tuple[PathKey, Location]]:
+def _walk_lines(
+    node: yaml.Node, file_name: str, path: PathKey
+) -> Iterator[tuple[PathKey, Location]]:
     yield path, (file_name, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:

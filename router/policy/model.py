@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from router.tiers import Tier
 
-API_VERSION = "sovereign-router/v1"
+API_VERSION: Final = "sovereign-router/v1"
 
 Name = str
 
@@ -143,9 +143,7 @@ class Workload(_Strict):
 class Policy(_Strict):
     """A whole policy: what may go where, and who may ask."""
 
-    api_version: Literal["sovereign-router/v1"] = Field(
-        default=API_VERSION, alias="apiVersion"
-    )
+    api_version: Literal["sovereign-router/v1"] = Field(default=API_VERSION, alias="apiVersion")
     routes: dict[Name, Route] = Field(default_factory=dict)
     models: dict[Name, LogicalModel] = Field(default_factory=dict)
     workloads: dict[Name, Workload] = Field(default_factory=dict)
@@ -174,7 +172,9 @@ class Policy(_Strict):
             ]
         for tier, routes in self.tiers.items():
             problems += [
-                f"tiers.{tier}: unknown route '{route}'" for route in routes if route not in self.routes
+                f"tiers.{tier}: unknown route '{route}'"
+                for route in routes
+                if route not in self.routes
             ]
         if problems:
             raise ValueError("; ".join(problems))

@@ -13,7 +13,9 @@ SECRET = "Jonathan Q. Patientname"
 
 
 @pytest.fixture
-def client(make_router: RouterFactory, llama_url: str) -> Iterator[tuple[httpx.Client, RunningRouter]]:
+def client(
+    make_router: RouterFactory, llama_url: str
+) -> Iterator[tuple[httpx.Client, RunningRouter]]:
     with make_router(local_model={"url": llama_url}, max_body_bytes=64 * 1024) as running:
         headers = {"Authorization": f"Bearer {running.key('general')}"}
         with httpx.Client(base_url=running.base_url, headers=headers, timeout=30) as http:
@@ -30,15 +32,31 @@ def client(make_router: RouterFactory, llama_url: str) -> Iterator[tuple[httpx.C
         (b'{"model": "chat", "messages": []}', 400, "invalid_request"),
         (b'{"model": 7, "messages": [{"role": "user", "content": "x"}]}', 400, "invalid_request"),
         (b'{"messages": [{"role": "user", "content": "x"}]}', 400, "invalid_request"),
-        (b'{"model": "chat", "messages": [{"role": "wizard", "content": "x"}]}', 400, "invalid_request"),
-        (b'{"model": "chat", "messages": [{"role": "user", "content": "x"}], "stream": "yes"}', 400, "invalid_request"),
-        (b'{"model": "nope", "messages": [{"role": "user", "content": "x"}]}', 404, "model_not_found"),
+        (
+            b'{"model": "chat", "messages": [{"role": "wizard", "content": "x"}]}',
+            400,
+            "invalid_request",
+        ),
+        (
+            b'{"model": "chat", "messages": [{"role": "user", "content": "x"}], "stream": "yes"}',
+            400,
+            "invalid_request",
+        ),
+        (
+            b'{"model": "nope", "messages": [{"role": "user", "content": "x"}]}',
+            404,
+            "model_not_found",
+        ),
         (b'{"a":' * 100 + b"1" + b"}" * 100, 400, "too_deep"),
     ],
 )
-def test_malformed_requests(client: tuple[httpx.Client, RunningRouter], body: bytes, status: int, code: str) -> None:
+def test_malformed_requests(
+    client: tuple[httpx.Client, RunningRouter], body: bytes, status: int, code: str
+) -> None:
     http, _ = client
-    response = http.post("/chat/completions", content=body, headers={"content-type": "application/json"})
+    response = http.post(
+        "/chat/completions", content=body, headers={"content-type": "application/json"}
+    )
     assert response.status_code == status
     error = response.json()["error"]
     assert error["code"] == code
@@ -71,18 +89,21 @@ def test_unknown_workload_header_is_400(client: tuple[httpx.Client, RunningRoute
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "workload_required"
     response = http.post(
-        "/chat/completions", json=body,
+        "/chat/completions",
+        json=body,
         headers={"Authorization": f"Bearer {key}", "X-Router-Workload": "general"},
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     response = http.post(
-        "/chat/completions", json=body,
+        "/chat/completions",
+        json=body,
         headers={"Authorization": f"Bearer {key}", "X-Router-Workload": "payroll"},
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     response = http.post(
-        "/chat/completions", json=body,
+        "/chat/completions",
+        json=body,
         headers={"Authorization": f"Bearer {key}", "X-Router-Workload": "member-services"},
-    )  # fmt: skip
+    )
     assert response.status_code == 403
     assert response.json()["error"]["type"] == "permission_error"

@@ -51,9 +51,11 @@ def test_streaming_completion_with_usage(router_url) -> None:  # type: ignore[no
 
 def test_streaming_without_usage_request_has_no_usage_chunk(router_url) -> None:  # type: ignore[no-untyped-def]
     client = openai.OpenAI(base_url=router_url.base_url, api_key=router_url.key("general"))
-    chunks = list(client.chat.completions.create(
-        model="chat", messages=[{"role": "user", "content": "Hi"}], max_tokens=4, stream=True
-    ))  # fmt: skip
+    chunks = list(
+        client.chat.completions.create(
+            model="chat", messages=[{"role": "user", "content": "Hi"}], max_tokens=4, stream=True
+        )
+    )
     assert chunks and all(c.usage is None for c in chunks)
 
 
@@ -111,4 +113,6 @@ def test_unknown_model_is_404(router_url) -> None:  # type: ignore[no-untyped-de
 def test_model_outside_the_workload_is_404(router_url) -> None:  # type: ignore[no-untyped-def]
     client = openai.OpenAI(base_url=router_url.base_url, api_key=router_url.key("general"))
     with pytest.raises(openai.NotFoundError):
-        client.chat.completions.create(model="clinical", messages=[{"role": "user", "content": "x"}])
+        client.chat.completions.create(
+            model="clinical", messages=[{"role": "user", "content": "x"}]
+        )

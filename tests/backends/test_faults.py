@@ -3,6 +3,7 @@ error or a terminated stream with an error event, never a hang, and the audit re
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,10 +28,20 @@ def fake() -> Iterator[tuple[FakeBackend, str]]:
 
 
 @pytest.fixture
-def router(make_router: RouterFactory, fake: tuple[FakeBackend, str], tmp_path: Path) -> Iterator[RunningRouter]:
+def router(
+    make_router: RouterFactory, fake: tuple[FakeBackend, str], tmp_path: Path
+) -> Iterator[RunningRouter]:
     _, url = fake
     dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens here
-    behaviours = ["ok", "error-500", "unavailable", "malformed", "hang", "cut-stream", "slow-stream"]
+    behaviours = [
+        "ok",
+        "error-500",
+        "unavailable",
+        "malformed",
+        "hang",
+        "cut-stream",
+        "slow-stream",
+    ]
     endpoints = {name: [url] for name in behaviours}
     endpoints["refused"] = [dead]
     endpoints["ok"] = [dead, url]  # one dead replica beside a live one
@@ -41,11 +52,15 @@ def router(make_router: RouterFactory, fake: tuple[FakeBackend, str], tmp_path: 
 
 
 def _client(router: RunningRouter) -> openai.OpenAI:
-    return openai.OpenAI(base_url=router.base_url, api_key=router.key("general"), max_retries=0, timeout=20)
+    return openai.OpenAI(
+        base_url=router.base_url, api_key=router.key("general"), max_retries=0, timeout=20
+    )
 
 
 def _ask(client: openai.OpenAI, model: str) -> str | None:
-    completion = client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
+    completion = client.chat.completions.create(
+        model=model, messages=[{"role": "user", "content": "hi"}]
+    )
     return completion.choices[0].message.content
 
 
@@ -94,7 +109,9 @@ def test_backend_failures_become_clean_errors(
     assert row.status_code == status and row.completed_at is not None
 
 
-def test_failover_stays_inside_the_permitted_routes(router: RunningRouter, fake: tuple[FakeBackend, str]) -> None:
+def test_failover_stays_inside_the_permitted_routes(
+    router: RunningRouter, fake: tuple[FakeBackend, str]
+) -> None:
     backend, _ = fake
     # `failover` may use every route in policy order: ok first, so it answers directly.
     assert _ask(_client(router), "failover") == "Hello from the fake backend."
@@ -123,7 +140,7 @@ def test_chunks_are_relayed_as_produced(router: RunningRouter) -> None:
     ):
         if chunk.choices and chunk.choices[0].delta.content:
             arrivals.append(time.monotonic())
-    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
     assert len(arrivals) == 6
     assert min(gaps) > 0.15  # each chunk arrived when the backend produced it, not at the end
 
@@ -134,7 +151,9 @@ def test_client_disconnect_cancels_upstream_and_closes_the_audit_record(
     backend, _ = fake
     headers = {"Authorization": f"Bearer {router.key('general')}"}
     body = {"model": "slow-stream", "messages": [{"role": "user", "content": "hi"}], "stream": True}
-    with httpx.stream("POST", f"{router.base_url}/chat/completions", json=body, headers=headers) as response:
+    with httpx.stream(
+        "POST", f"{router.base_url}/chat/completions", json=body, headers=headers
+    ) as response:
         for line in response.iter_lines():
             if line.startswith("data:"):
                 break  # hang up after the first event

@@ -26,16 +26,26 @@ def _completion(model: str, text: str) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                     "finish_reason": "stop"}],  # fmt: skip
-        "usage": {"prompt_tokens": 7, "completion_tokens": len(WORDS), "total_tokens": 7 + len(WORDS)},
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        ],
+        "usage": {
+            "prompt_tokens": 7,
+            "completion_tokens": len(WORDS),
+            "total_tokens": 7 + len(WORDS),
+        },
     }
 
 
 def _chunk(model: str, content: str | None, finish: str | None = None) -> bytes:
     delta = {"content": content} if content is not None else {}
-    payload = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
-               "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}  # fmt: skip
+    payload = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
     return b"data: " + orjson.dumps(payload) + b"\n\n"
 
 
@@ -43,10 +53,12 @@ class FakeBackend:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.cancelled_streams = 0
-        self.app = Starlette(routes=[
-            Route("/v1/models", self.models),
-            Route("/v1/chat/completions", self.chat, methods=["POST"]),
-        ])  # fmt: skip
+        self.app = Starlette(
+            routes=[
+                Route("/v1/models", self.models),
+                Route("/v1/chat/completions", self.chat, methods=["POST"]),
+            ]
+        )
 
     async def models(self, _request: Request) -> Response:
         return JSONResponse({"object": "list", "data": [{"id": "ok", "object": "model"}]})

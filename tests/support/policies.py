@@ -19,10 +19,14 @@ def fake_routes_policy(directory: Path, endpoints: dict[str, list[str]]) -> Path
     """One on-prem route per fake behaviour (route name = upstream model), one model each,
     all usable by the `general` (non_phi) workload, in the given order."""
     routes = {
-        name: {"kind": "openai_compatible", "model": name, "endpoints": urls,
-               "data_boundary": "on_prem"}
+        name: {
+            "kind": "openai_compatible",
+            "model": name,
+            "endpoints": urls,
+            "data_boundary": "on_prem",
+        }
         for name, urls in endpoints.items()
-    }  # fmt: skip
+    }
     models = {name: {"routes": [name]} for name in endpoints}
     models["failover"] = {"routes": list(endpoints)}
     return write_policy(

@@ -7,11 +7,11 @@ from collections.abc import Iterator, Sequence
 
 from router.phi.entities import EntityType
 from router.phi.recognizers.base import (
+    VALUE_AFTER_CUE,
     Candidate,
     Hit,
     Pattern,
     Recognizer,
-    VALUE_AFTER_CUE,
     cue_pattern,
     longest_per_start,
     value_after_cue,

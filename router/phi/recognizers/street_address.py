@@ -62,7 +62,7 @@ class StreetAddressRecognizer(Recognizer):
                 rf"\b\d{{1,6}}\s+(?:[A-Za-z][A-Za-z.'\-]*\s+){{1,3}}(?:{_STRONG_SUFFIXES})\b{_UNIT}?",
                 caseless=True,
             ),
-            Pattern("unit", rf"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d+[A-Za-z]?\b", caseless=True),
+            Pattern("unit", r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d+[A-Za-z]?\b", caseless=True),
             Pattern("po_box", r"\bp\.?\s?o\.?\s*box\s+\d+\b", caseless=True),
             Pattern("european", rf"\b{_EUROPEAN}\s+\d{{1,5}}[A-Za-z]?\b", caseless=True),
             Pattern(

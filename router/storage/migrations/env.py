@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import router.audit.sql_trail  # noqa: F401 - registers the tables on the metadata
+import router.audit.sql_trail
 import router.identity.api_keys  # noqa: F401
 
 connection = context.config.attributes["connection"]

@@ -52,7 +52,14 @@ def upgrade() -> None:
         sa.Column("upstream_ms", sa.Float(), nullable=True),
         sa.Column("total_ms", sa.Float(), nullable=True),
     )
-    for column in ("decision_id", "principal_subject", "workload", "effective_tier", "outcome", "route"):
+    for column in (
+        "decision_id",
+        "principal_subject",
+        "workload",
+        "effective_tier",
+        "outcome",
+        "route",
+    ):
         op.create_index(f"ix_audit_records_{column}", "audit_records", [column])
 
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up everything the tests need, then lint, type-check and run the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v promtool >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+    fi
+fi
+./scripts/setup.sh local,dev
+
+.venv/bin/ruff check router tests benchmarks policies
+.venv/bin/ruff format --check router tests benchmarks policies
+.venv/bin/mypy
+# pytest exits 5 when it collects nothing; that is a failure here, as any other non-zero code.
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,1 @@
+"""Deployment artefacts: the Helm chart, the Prometheus rules, the Grafana dashboard."""
