@@ -35,17 +35,20 @@ def test_a_typo_is_refused_with_its_file_and_line(policy_copy: Path) -> None:
 
 def test_a_name_defined_in_two_files_is_refused(policy_copy: Path) -> None:
     (policy_copy / "extra.yaml").write_text(
-        "apiVersion: sovereign-router/v1\nworkloads:\n  general:\n    tier: non_phi\n    models: [chat]\n"
+        "apiVersion: sovereign-router/v1\n"
+        "workloads:\n  general:\n    tier: non_phi\n    models: [chat]\n"
     )
     with pytest.raises(
-        PolicyError, match=r"workloads.yaml:\d+: workloads.general is already defined in extra.yaml:4"
+        PolicyError,
+        match=r"workloads.yaml:\d+: workloads.general is already defined in extra.yaml:4",
     ):
         load_policy(policy_copy)
 
 
 def test_duplicate_keys_and_dangling_references_are_refused(policy_copy: Path) -> None:
     (policy_copy / "tiers.yaml").write_text(
-        "apiVersion: sovereign-router/v1\ntiers:\n  phi_heavy: [local-smollm2]\n  phi_heavy: [nowhere]\n"
+        "apiVersion: sovereign-router/v1\n"
+        "tiers:\n  phi_heavy: [local-smollm2]\n  phi_heavy: [nowhere]\n"
     )
     with pytest.raises(PolicyError) as caught:
         load_policy(policy_copy)
