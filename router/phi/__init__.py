@@ -1,8 +1,8 @@
 """PHI detection and workload classification.
 
-    classifier = Classifier(PhiConfig())
-    classification = classifier.classify_chat(body)
-    new_body, surrogates = deidentify_chat(body, classification)
+classifier = Classifier(PhiConfig())
+classification = classifier.classify_chat(body)
+new_body, surrogates = deidentify_chat(body, classification)
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from router.phi.entities import Classification, Entity, EntityType
 from router.phi.fields import OpaquePart, TextField, extract_chat_fields
 from router.phi.health import HealthDetector
 from router.phi.lexicon import Lexicon
-from router.phi.normalise import NormalisedText
+from router.phi.normalise import SPACED_DIGITS_HINT, NormalisedText
 from router.phi.recognizers import build_recognizers
-from router.phi.recognizers.base import Candidate
+from router.phi.recognizers.base import Candidate, Pattern
 from router.phi.resolve import resolve_overlaps
 from router.phi.scanner import Scanner
 from router.tiers import Tier
@@ -43,7 +43,10 @@ class Classifier:
         self._scanner = Scanner(
             [recognizer.patterns() for recognizer in self._recognizers]
             + [self._health.patterns()]
+            + [[Pattern("spaced", SPACED_DIGITS_HINT, first_only=True, max_length=0)]]
         )
+        self._health_owner = len(self._recognizers)
+        self._spacing_owner = self._health_owner + 1
 
     def classify_text(self, text: str) -> Classification:
         return self.classify_fields([("text", text)])
@@ -84,13 +87,16 @@ class Classifier:
 
     def _scan_field(self, field: TextField) -> tuple[list[Entity], set[str]]:
         normalised = NormalisedText.of(field.text)
+        hits = self._scanner.scan(normalised.text)
+        if hits[self._spacing_owner]:
+            # Rare: "1 2 3-4 5-6 7 8 9". Join the digits and scan the rewritten text.
+            normalised = normalised.with_spaced_digits_joined()
+            hits = self._scanner.scan(normalised.text)
         text = normalised.text
-        hits = self._scanner.scan(text)
         candidates: list[Candidate] = []
         for recognizer, recognizer_hits in zip(self._recognizers, hits, strict=False):
-            if recognizer_hits:
-                candidates.extend(recognizer.recognize(text, recognizer_hits))
-        health = self._health.categories(text, hits[-1])
+            candidates.extend(recognizer.recognize(text, recognizer_hits))
+        health = self._health.categories(text, hits[self._health_owner])
         entities = []
         for candidate in resolve_overlaps(candidates, self.config.min_confidence):
             start, end = normalised.to_original(candidate.start, candidate.end)

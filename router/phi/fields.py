@@ -77,7 +77,9 @@ class _Walker:
                 f"unsupported value at {format_path(parts)}", param=format_path(parts)
             )
 
-    def _mapping(self, value: Mapping[object, object], parts: list[PathPart], index: int | None) -> None:
+    def _mapping(
+        self, value: Mapping[object, object], parts: list[PathPart], index: int | None
+    ) -> None:
         part_type = value.get("type")
         if part_type in _UNSCANNABLE_TYPES:
             raise ClassificationRejected(

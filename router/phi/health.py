@@ -22,11 +22,19 @@ class HealthDetector:
 
     def patterns(self) -> Sequence[Pattern]:
         patterns = [
-            Pattern(kind, rf"\b(?:{_alternation(words)})s?\b", caseless=True, first_only=True)
+            Pattern(
+                kind,
+                rf"\b(?:{_alternation(words)})s?\b",
+                caseless=True,
+                first_only=True,
+                max_length=0,
+            )
             for kind, words in HEALTH_TERMS.items()
         ]
         patterns.extend(
-            Pattern(f"suffix:{kind}", rf"\b[a-z]{{3,}}(?:{endings})s?\b", caseless=True)
+            Pattern(
+                f"suffix:{kind}", rf"\b[a-z]{{3,}}(?:{endings})s?\b", caseless=True, max_length=30
+            )
             for kind, endings in HEALTH_SUFFIXES.items()
         )
         patterns.append(
@@ -35,6 +43,7 @@ class HealthDetector:
                 r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|g|ml|mmol|meq|units?|iu|mmhg|bpm|mg/dl|g/dl)\b",
                 caseless=True,
                 first_only=True,
+                max_length=0,
             )
         )
         return patterns
@@ -55,6 +64,9 @@ class HealthDetector:
             if kind in found:
                 continue
             word = text[hit.start : hit.end].lower().rstrip("s")
-            if word not in self._non_clinical and text[hit.start : hit.end].lower() not in self._non_clinical:
+            if (
+                word not in self._non_clinical
+                and text[hit.start : hit.end].lower() not in self._non_clinical
+            ):
                 found.add(kind)
         return found

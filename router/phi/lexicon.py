@@ -38,11 +38,10 @@ class Lexicon:
         first |= _census_names(names.joinpath("dist.female.first").read_text("ascii"))
         last = _census_names(names.joinpath("dist.all.last").read_text("ascii"))
         frequencies = resources.files("spellchecker").joinpath("resources/en.json.gz")
-        with gzip.open(frequencies.open("rb"), "rt", encoding="utf-8") as handle:
+        # gzip does not close a file object it was handed, so both are closed explicitly.
+        with frequencies.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
             counts: dict[str, int] = json.load(handle)
-        common = frozenset(
-            word for word, count in counts.items() if count >= common_word_min_count
-        )
+        common = frozenset(word for word, count in counts.items() if count >= common_word_min_count)
         return cls(first_names=first, last_names=last, common_words=common)
 
 

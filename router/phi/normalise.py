@@ -49,9 +49,7 @@ class OffsetMap:
         source_start = (
             first.orig_start + (start - first.norm_start) if first.copied else first.orig_start
         )
-        source_end = (
-            last.orig_start + (end - last.norm_start) if last.copied else last.orig_end
-        )
+        source_end = last.orig_start + (end - last.norm_start) if last.copied else last.orig_end
         return source_start, max(source_start, source_end)
 
 
@@ -112,6 +110,7 @@ class NormalisedText:
 
     @classmethod
     def of(cls, original: str) -> NormalisedText:
+        """Unicode folding only: cheap, and a no-op for ASCII text."""
         text = original
         maps: list[OffsetMap] = []
         if not text.isascii():
@@ -119,12 +118,15 @@ class NormalisedText:
             if edits:
                 text, offset_map = _rewrite(text, edits)
                 maps.append(offset_map)
-        if any(char in text for char in " ."):
-            edits = _spaced_digit_edits(text) if _has_spaced_digit(text) else []
-            if edits:
-                text, offset_map = _rewrite(text, edits)
-                maps.append(offset_map)
         return cls(original=original, text=text, maps=tuple(maps))
+
+    def with_spaced_digits_joined(self) -> NormalisedText:
+        """Also join spelled-out digits; the scanner tells when this is worth doing."""
+        edits = _spaced_digit_edits(self.text)
+        if not edits:
+            return self
+        text, offset_map = _rewrite(self.text, edits)
+        return NormalisedText(self.original, text, (*self.maps, offset_map))
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         for offset_map in reversed(self.maps):
@@ -132,9 +134,5 @@ class NormalisedText:
         return start, end
 
 
-_DIGIT_SPACE_DIGIT = r"\d[ .]\d[ .\-]"
-
-
-def _has_spaced_digit(text: str) -> bool:
-    # Cheap gate: the full run pattern only matters when a digit-space-digit pair exists.
-    return re.search(_DIGIT_SPACE_DIGIT, text) is not None
+# A Hyperscan pattern for the scan to report text that has spelled-out digits.
+SPACED_DIGITS_HINT = r"\d[ .]\d[ .\-] ?\d"

@@ -13,7 +13,7 @@ PathPart = str | int
 
 # Pattern strings, compiled on first use by `re`'s own cache (nothing is done at import).
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*\Z"
-_TOKEN = r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]'
+_TOKEN = r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]'  # noqa: S105 - a path syntax, not a secret
 
 
 def format_path(parts: Sequence[PathPart]) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from router.phi.entities import EntityType
 from router.phi.recognizers.base import Candidate
+from router.phi.recognizers.date import UNANCHORED_CONFIDENCE
 
 # When two candidates are equally confident, the more specific type wins.
 _SPECIFICITY = {
@@ -31,12 +32,31 @@ _SPECIFICITY = {
 }
 
 
+def anchor_dates(candidates: Sequence[Candidate], min_confidence: float) -> list[Candidate]:
+    """A date next to another identifier is an element of that person's record."""
+    anchored = any(
+        c.type is not EntityType.DATE and c.confidence >= min_confidence for c in candidates
+    )
+    if not anchored:
+        return list(candidates)
+    return [
+        Candidate(c.type, c.start, c.end, 0.8, c.recognizer)
+        if c.type is EntityType.DATE and c.confidence == UNANCHORED_CONFIDENCE
+        else c
+        for c in candidates
+    ]
+
+
 def merge_same_type(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Overlapping candidates of one type become their union ("5049" + "Harjukuja 54")."""
     merged: list[Candidate] = []
     for candidate in sorted(candidates, key=lambda c: (c.type, c.start, -c.end)):
         previous = merged[-1] if merged else None
-        if previous is not None and previous.type == candidate.type and candidate.start < previous.end:
+        if (
+            previous is not None
+            and previous.type == candidate.type
+            and candidate.start < previous.end
+        ):
             merged[-1] = Candidate(
                 previous.type,
                 previous.start,
@@ -51,7 +71,13 @@ def merge_same_type(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 def resolve_overlaps(candidates: Sequence[Candidate], min_confidence: float) -> list[Candidate]:
     """Same-type overlaps merge; then greedy: most confident, longest, most specific first."""
-    confident = [candidate for candidate in candidates if candidate.confidence >= min_confidence]
+    confident = [
+        candidate
+        for candidate in anchor_dates(candidates, min_confidence)
+        if candidate.confidence >= min_confidence
+    ]
+    if not confident:
+        return []
     ranked = sorted(
         merge_same_type(confident),
         key=lambda c: (-c.confidence, -(c.end - c.start), -_SPECIFICITY[c.type], c.start),
@@ -63,8 +89,16 @@ def resolve_overlaps(candidates: Sequence[Candidate], min_confidence: float) -> 
         overlapped = [o for o in kept if candidate.start < o.end and o.start < candidate.end]
         if not overlapped:
             kept.append(candidate)
-        elif all(candidate.start <= o.start and o.end <= candidate.end for o in overlapped):
+        elif all(_strictly_covers(candidate, other) for other in overlapped):
             # A longer span that covers what was kept replaces it: nothing is left uncovered.
             kept = [o for o in kept if o not in overlapped]
             kept.append(candidate)
     return sorted(kept, key=lambda c: c.start)
+
+
+def _strictly_covers(outer: Candidate, inner: Candidate) -> bool:
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and (outer.end - outer.start) > (inner.end - inner.start)
+    )

@@ -42,6 +42,7 @@ def project_to_ascii(text: str) -> bytes:
 class _PatternRef:
     owner: int
     tag: str
+    tracks_start: bool
 
 
 class Scanner:
@@ -53,7 +54,7 @@ class Scanner:
         flags: list[int] = []
         for owner, patterns in enumerate(patterns_by_owner):
             for pattern in patterns:
-                refs.append(_PatternRef(owner, pattern.tag))
+                refs.append(_PatternRef(owner, pattern.tag, _tracks_start(pattern)))
                 expressions.append(pattern.regex.encode("ascii"))
                 flags.append(_flags_of(pattern))
         self._refs = tuple(refs)
@@ -76,19 +77,21 @@ class Scanner:
         return scratch
 
     def scan(self, text: str) -> list[list[Hit]]:
-        raw: list[tuple[int, int, int]] = []
-        if text:
-            self._database.scan(
-                project_to_ascii(text),
-                match_event_handler=_collect,
-                context=raw,
-                scratch=self._scratch(),
-            )
         hits: list[list[Hit]] = [[] for _ in range(self._owner_count)]
+        if not text:
+            return hits
+        raw: list[tuple[int, int, int]] = []
+        self._database.scan(
+            project_to_ascii(text),
+            match_event_handler=_collect,
+            context=raw,
+            scratch=self._scratch(),
+        )
         refs = self._refs
         for pattern_id, start, end in raw:
             ref = refs[pattern_id]
-            hits[ref.owner].append(Hit(ref.tag, start, end))
+            # Without start tracking, Hyperscan reports 0: the owner only needs the end.
+            hits[ref.owner].append(Hit(ref.tag, start if ref.tracks_start else end, end))
         return hits
 
 
@@ -96,8 +99,14 @@ def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: object) ->
     raw.append((pattern_id, start, end))  # type: ignore[attr-defined]
 
 
+def _tracks_start(pattern: Pattern) -> bool:
+    return pattern.max_length > 0 and not pattern.first_only
+
+
 def _flags_of(pattern: Pattern) -> int:
-    flags = 0 if pattern.first_only else hyperscan.HS_FLAG_SOM_LEFTMOST
+    # Start-of-match tracking doubles the scan time (measured), so only the patterns whose
+    # owner needs a start pay for it; cue words and clinical terms do not.
+    flags = hyperscan.HS_FLAG_SOM_LEFTMOST if _tracks_start(pattern) else 0
     if pattern.caseless:
         flags |= hyperscan.HS_FLAG_CASELESS
     if pattern.first_only:

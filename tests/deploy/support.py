@@ -73,7 +73,11 @@ CONTRACT_GAUGES = frozenset(
 CONTRACT_SERIES = (
     CONTRACT_COUNTERS
     | CONTRACT_GAUGES
-    | {f"{name}{suffix}" for name in CONTRACT_HISTOGRAMS for suffix in ("_bucket", "_sum", "_count")}
+    | {
+        f"{name}{suffix}"
+        for name in CONTRACT_HISTOGRAMS
+        for suffix in ("_bucket", "_sum", "_count")
+    }
 )
 
 Manifest = dict[str, Any]
@@ -108,7 +112,8 @@ def load_values(path: Path) -> dict[str, Any]:
 
 
 def example_values(name: str) -> dict[str, Any]:
-    return load_values(EXAMPLES / f"{name}.yaml")
+    """An example values file, parsed by Helm's own YAML reader as `helm -f` parses it."""
+    return helm.values_from_yaml((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

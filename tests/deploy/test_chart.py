@@ -237,9 +237,15 @@ def test_shared_read_write_once_model_cache_is_refused() -> None:
     ],
     ids=lambda value: "" if isinstance(value, dict) else value,
 )
-def test_schema_rejects_misspelt_and_unsafe_values(override: dict[str, Any], complaint: str) -> None:
+def test_schema_rejects_misspelt_and_unsafe_values(
+    override: dict[str, Any], complaint: str
+) -> None:
     with pytest.raises(helm.HelmValuesError, match=complaint):
         render(merged(example_values("trial"), override))
+
+
+def test_schema_accepts_an_umbrella_charts_global_values() -> None:
+    render(merged(example_values("trial"), {"global": {"imageRegistry": "registry.hospital"}}))
 
 
 def test_schema_declares_every_key() -> None:
@@ -308,7 +314,8 @@ def test_every_pod_is_hardened(example: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("example", "token"), [("trial", False), ("production-vllm", False), ("production-bedrock", True)]
+    ("example", "token"),
+    [("trial", False), ("production-vllm", False), ("production-bedrock", True)],
 )
 def test_service_account_token_only_for_a_cloud_identity(example: str, token: bool) -> None:
     rendered = render_example(example)
@@ -343,7 +350,14 @@ def test_gke_workload_identity_annotation() -> None:
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
 def test_router_probes_and_command(example: str) -> None:
     container = router_container(render_example(example))
-    assert container["command"] == ["sovereign-router", "serve", "--host", "0.0.0.0", "--port", "8080"]
+    assert container["command"] == [
+        "sovereign-router",
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "8080",
+    ]
     assert container["ports"] == [{"name": "http", "containerPort": 8080, "protocol": "TCP"}]
     assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
     assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
@@ -429,7 +443,9 @@ def test_inline_secrets_stay_in_the_secret() -> None:
         for name, item in env_of(container).items():
             if name in secret_variables:
                 assert set(item) == {"name", "valueFrom"}, item
-                assert item["valueFrom"]["secretKeyRef"]["name"] == secret_object["metadata"]["name"]
+                assert (
+                    item["valueFrom"]["secretKeyRef"]["name"] == secret_object["metadata"]["name"]
+                )
                 seen.add(name)
     assert seen == secret_variables
     # And the pods roll when a secret changes.
@@ -557,12 +573,15 @@ def test_router_egress_reaches_vllm_database_idp_and_proxy() -> None:
     assert vllm_rule["to"][0]["podSelector"]["matchLabels"].items() <= vllm_pod_labels.items()
     assert ip_blocks(by_port[(5432,)]) == {"10.30.0.0/28"}
     assert ip_blocks(by_port[(443,)]) == {"10.20.0.10/32", "10.20.0.11/32"}
-    assert by_port[(6379,)]["to"] == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "redis"}}}]
+    assert by_port[(6379,)]["to"] == [
+        {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "redis"}}}
+    ]
     proxy = by_port[(3128,)]["to"][0]
     assert proxy["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "egress"}
     env = env_of(router_container(rendered))
     assert env["HTTPS_PROXY"]["value"] == "http://egress-proxy.egress.svc:3128"
-    assert f"{FULLNAME}-vllm-clinical-70b" in env["NO_PROXY"]["value"].split(",")
+    no_proxy = env["NO_PROXY"]["value"].split(",")
+    assert {f"{FULLNAME}-vllm-clinical-70b", "login.hospital.example", ".svc"} <= set(no_proxy)
     ingress = rendered.one("NetworkPolicy", FULLNAME)["spec"]["ingress"]
     assert len(ingress[0]["from"]) == 3
 
@@ -586,7 +605,9 @@ def test_vllm_pods_take_traffic_from_the_router_only() -> None:
     router_labels = router_deployment(rendered)["spec"]["template"]["metadata"]["labels"]
     [rule] = policy["ingress"]
     assert rule["from"][0]["podSelector"]["matchLabels"].items() <= router_labels.items()
-    assert rule["from"][1] == {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+    assert rule["from"][1] == {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}
+    }
     assert rule["ports"] == [{"protocol": "TCP", "port": "http"}]
     assert len(policy["egress"]) == 1  # DNS only: the weights are on the model store
     for deployment in vllm_deployments(rendered):
@@ -616,7 +637,9 @@ def test_vllm_deployment_serves_the_model_on_gpus() -> None:
     assert container["resources"]["requests"]["nvidia.com/gpu"] == 4
     assert container["resources"]["limits"]["nvidia.com/gpu"] == 4
     assert spec["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
-    assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in spec["tolerations"]
+    assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in spec[
+        "tolerations"
+    ]
     for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         assert container[probe]["httpGet"] == {"path": "/health", "port": "http"}
     volumes = {v["name"]: v for v in spec["volumes"]}
@@ -651,11 +674,16 @@ def test_every_vllm_model_has_a_service_and_metrics(example: str) -> None:
 def test_disabled_vllm_model_renders_nothing() -> None:
     values = example_values("production-vllm")
     values["vllm"]["models"]["general-8b"]["enabled"] = False
-    values["policy"]["tiers"] = {"phi_heavy": ["vllm-clinical-70b"], "non_phi": ["claude-anthropic"]}
+    values["policy"]["tiers"] = {
+        "phi_heavy": ["vllm-clinical-70b"],
+        "non_phi": ["claude-anthropic"],
+    }
     values["policy"]["models"]["chat"]["routes"] = ["claude-anthropic"]
     values["policy"]["models"]["clinical"]["routes"] = ["vllm-clinical-70b"]
     rendered = render(values)
-    assert [d["metadata"]["name"] for d in vllm_deployments(rendered)] == [f"{FULLNAME}-vllm-clinical-70b"]
+    assert [d["metadata"]["name"] for d in vllm_deployments(rendered)] == [
+        f"{FULLNAME}-vllm-clinical-70b"
+    ]
 
 
 # --- Availability -------------------------------------------------------------------------------
@@ -672,19 +700,28 @@ def test_production_scales_spreads_and_survives_disruption() -> None:
     }
     hpa = rendered.one("HorizontalPodAutoscaler", FULLNAME)["spec"]
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (3, 10)
-    assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": FULLNAME}
+    assert hpa["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": FULLNAME,
+    }
     pdb = rendered.one("PodDisruptionBudget", FULLNAME)["spec"]
     assert pdb["maxUnavailable"] == 1
     assert pdb["selector"]["matchLabels"].items() <= pod_labels.items()
     spread = pod_spec(deployment)["topologySpreadConstraints"]
-    assert {c["topologyKey"] for c in spread} == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+    assert {c["topologyKey"] for c in spread} == {
+        "topology.kubernetes.io/zone",
+        "kubernetes.io/hostname",
+    }
     for constraint in spread:
         assert constraint["labelSelector"]["matchLabels"].items() <= pod_labels.items()
         assert constraint["matchLabelKeys"] == ["pod-template-hash"]
     service = rendered.one("Service", FULLNAME)["spec"]
     assert service["selector"].items() <= pod_labels.items()
     ingress = rendered.one("Ingress", FULLNAME)["spec"]
-    assert ingress["tls"] == [{"secretName": "ai-router-tls", "hosts": ["ai-router.hospital.example"]}]
+    assert ingress["tls"] == [
+        {"secretName": "ai-router-tls", "hosts": ["ai-router.hospital.example"]}
+    ]
     backend = ingress["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend == {"name": FULLNAME, "port": {"number": service["ports"][0]["port"]}}
 
@@ -708,7 +745,9 @@ def test_prometheus_rule_ships_the_alert_rules() -> None:
     monitor = rendered.one("ServiceMonitor", FULLNAME)["spec"]
     assert monitor["endpoints"][0]["port"] == "http"
     assert monitor["endpoints"][0]["path"] == "/metrics"
-    assert monitor["selector"]["matchLabels"] == rendered.one("Service", FULLNAME)["spec"]["selector"]
+    assert (
+        monitor["selector"]["matchLabels"] == rendered.one("Service", FULLNAME)["spec"]["selector"]
+    )
 
 
 def test_grafana_dashboard_configmap_ships_the_dashboard() -> None:

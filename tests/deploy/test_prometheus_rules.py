@@ -114,7 +114,8 @@ def test_unit_tests_fail_when_phi_alert_misses_a_new_series(tmp_path: Path) -> N
     shutil.copy(RULES_TESTS, tmp_path / RULES_TESTS.name)
     result = run_promtool("test", "rules", RULES_TESTS.name, cwd=tmp_path)
     assert result.returncode != 0
-    assert "phi_heavy traffic appearing on a vendor route fires at once" in result.stdout
+    output = result.stdout + result.stderr
+    assert "phi_heavy traffic appearing on a vendor route fires at once" in output
 
 
 def test_rules_query_only_contract_metrics() -> None:
@@ -146,7 +147,13 @@ def test_promql_label_names_are_contract_labels() -> None:
     """`by (...)` and selector labels in the rules exist on the metrics they use."""
     labels = {
         "sovereign_router_requests_total": {
-            "workload", "tier", "route", "boundary", "model", "decision", "status",
+            "workload",
+            "tier",
+            "route",
+            "boundary",
+            "model",
+            "decision",
+            "status",
         },
         "sovereign_router_refusals_total": {"reason"},
         "sovereign_router_audit_export_dropped_total": {"sink"},

@@ -40,8 +40,12 @@ class AccountRecognizer(CueValueRecognizer):
 
     def extra_patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("iban", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
-            Pattern("card", r"\b\d{4}([ \-]?\d{4}){2}[ \-]?\d{1,7}\b"),
+            Pattern(
+                "iban",
+                r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b",
+                max_length=45,
+            ),
+            Pattern("card", r"\b\d{4}([ \-]?\d{4}){2}[ \-]?\d{1,7}\b", max_length=45),
         )
 
     def recognize_extra(self, text: str, hit: Hit) -> Iterator[Candidate]:

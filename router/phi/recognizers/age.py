@@ -28,14 +28,25 @@ class AgeRecognizer(Recognizer):
     def patterns(self) -> Sequence[Pattern]:
         years = r"(?:years?|yrs?|y/?o|y\.o\.?|yo|year[\s\-]old|yr[\s\-]old)"
         return (
-            Pattern("age", rf"\b{_OLD}\s?-?\s?{years}\b", caseless=True),
-            Pattern("age", rf"\b{_OLD}[\s\-]?(?:year|yr)s?[\s\-]old\b", caseless=True),
-            Pattern("age", rf"\b{_WORDS}[\s\-]+(?:years?|year[\s\-]old)\b", caseless=True),
-            Pattern("age", rf"\b(?:age|aged|age:)\s*:?\s*{_OLD}\b", caseless=True),
-            Pattern("age", rf"\b{_OLD}\s?(?:M|F|male|female|man|woman)\b"),
-            Pattern("age", rf"\b(?:turned|turn|turning|turns)\s+{_OLD}\b", caseless=True),
-            Pattern("age", r"\bin\s+(?:his|her|their)\s+(?:90s|nineties|100s)\b", caseless=True),
-            Pattern("age", r"\b(?:nonagenarian|centenarian)\b", caseless=True),
+            Pattern("age", rf"\b{_OLD}\s?-?\s?{years}\b", caseless=True, max_length=40),
+            Pattern(
+                "age", rf"\b{_OLD}[\s\-]?(?:year|yr)s?[\s\-]old\b", caseless=True, max_length=40
+            ),
+            Pattern(
+                "age", rf"\b{_WORDS}[\s\-]+(?:years?|year[\s\-]old)\b", caseless=True, max_length=40
+            ),
+            Pattern("age", rf"\b(?:age|aged|age:)\s*:?\s*{_OLD}\b", caseless=True, max_length=40),
+            Pattern("age", rf"\b{_OLD}\s?(?:M|F|male|female|man|woman)\b", max_length=40),
+            Pattern(
+                "age", rf"\b(?:turned|turn|turning|turns)\s+{_OLD}\b", caseless=True, max_length=40
+            ),
+            Pattern(
+                "age",
+                r"\bin\s+(?:his|her|their)\s+(?:90s|nineties|100s)\b",
+                caseless=True,
+                max_length=40,
+            ),
+            Pattern("age", r"\b(?:nonagenarian|centenarian)\b", caseless=True, max_length=40),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:

@@ -17,12 +17,18 @@ from router.phi.entities import EntityType
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """A Hyperscan expression (ASCII, no look-around); `tag` tells the owner which one hit."""
+    """A Hyperscan expression (ASCII, no look-around); `tag` tells the owner which one hit.
+
+    Hyperscan reports where a match ends. When the owner needs where it starts,
+    `max_length` bounds the window in which the scanner looks for it; 0 means the start
+    is not needed (cue words, whose value follows them) and is reported as the end.
+    """
 
     tag: str
     regex: str
     caseless: bool = False
-    first_only: bool = False  # report at most one match, without a start offset
+    first_only: bool = False  # report at most one match
+    max_length: int = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +112,7 @@ def value_after_cue(
 
 def cue_pattern(tag: str, cues: Sequence[str]) -> Pattern:
     """A case-insensitive whole-word pattern for any of the cue phrases."""
-    return Pattern(tag, r"\b(?:" + "|".join(cues) + r")\b", caseless=True)
+    return Pattern(tag, r"\b(?:" + "|".join(cues) + r")\b", caseless=True, max_length=0)
 
 
 class CueValueRecognizer(Recognizer):
@@ -116,9 +122,10 @@ class CueValueRecognizer(Recognizer):
     cues: ClassVar[tuple[str, ...]]
     min_digits: ClassVar[int] = 2
     cue_confidence: ClassVar[float] = 0.9
+    value_pattern: ClassVar[str] = VALUE_AFTER_CUE
 
     def __init__(self) -> None:
-        self._value_regex = re.compile(VALUE_AFTER_CUE, re.IGNORECASE)
+        self._value_regex = re.compile(self.value_pattern, re.IGNORECASE)
 
     def patterns(self) -> Sequence[Pattern]:
         return (cue_pattern("cue", self.cues), *self.extra_patterns())

@@ -39,21 +39,24 @@ class CityRecognizer(Recognizer):
     name = "city"
 
     def __init__(self) -> None:
-        self._state_names = frozenset(
-            name.lower() for name in US_STATE_NAMES.split("|")
-        )
+        self._state_names = frozenset(name.lower() for name in US_STATE_NAMES.split("|"))
         self._leading_noise = re.compile(rf"(?:(?:{_LEADING_NOISE})\s+)+", re.IGNORECASE)
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("before_state", rf"\b{_PLACE},\s*(?:{US_STATE_CODES}|{US_STATE_NAMES})\b"),
-            Pattern("county", rf"\b{_PLACE}\s+(?:County|Parish|Borough|Township)\b"),
+            Pattern(
+                "before_state",
+                rf"\b{_PLACE},\s*(?:{US_STATE_CODES}|{US_STATE_NAMES})\b",
+                max_length=60,
+            ),
+            Pattern("county", rf"\b{_PLACE}\s+(?:County|Parish|Borough|Township)\b", max_length=60),
             Pattern(
                 "cue",
                 r"\b(?:lives|living|live|resides|residing|resident|moved|relocated|"
                 r"born|grew\s+up|located|based)\s+(?:in|to|of)\s+" + _PLACE,
+                max_length=60,
             ),
-            Pattern("cue", r"\b(?:city|town|village)\s+of\s+" + _PLACE),
+            Pattern("cue", r"\b(?:city|town|village)\s+of\s+" + _PLACE, max_length=60),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:

@@ -26,7 +26,9 @@ _MONTH = (
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:\d{4}|'?\d{2})"
-_TIME = r"(?:(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?)?(?:Z|[+\-]\d{2}:?\d{2})?)?"
+_TIME = (
+    r"(?:(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?)?(?:Z|[+\-]\d{2}:?\d{2})?)?"
+)
 # Words showing that a text is about a person; without one, a date is probably an event
 # date (publication, approval) rather than an element of someone's record.
 _PERSONAL = (
@@ -42,6 +44,11 @@ _MONTH_DAY_CUE = (
 )
 
 
+# A date in text with no personal word: reported below the default threshold, and raised
+# by the classifier when another identifier in the same field shows it is about a person.
+UNANCHORED_CONFIDENCE = 0.45
+
+
 class DateRecognizer(Recognizer):
     name = "date"
 
@@ -54,23 +61,47 @@ class DateRecognizer(Recognizer):
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("numeric", rf"\b\d{{1,2}}/\d{{1,2}}/{_YEAR}\b{_TIME}", caseless=True),
-            Pattern("numeric", rf"\b\d{{1,2}}-\d{{1,2}}-{_YEAR}\b{_TIME}", caseless=True),
-            Pattern("numeric", rf"\b\d{{1,2}}\.\d{{1,2}}\.\d{{4}}\b{_TIME}", caseless=True),
-            Pattern("iso", rf"\b\d{{4}}[\-/.]\d{{1,2}}[\-/.]\d{{1,2}}\b{_TIME}", caseless=True),
-            Pattern("month_day", r"\b\d{1,2}/\d{1,2}\b"),
+            Pattern(
+                "numeric", rf"\b\d{{1,2}}/\d{{1,2}}/{_YEAR}\b{_TIME}", caseless=True, max_length=45
+            ),
+            Pattern(
+                "numeric", rf"\b\d{{1,2}}-\d{{1,2}}-{_YEAR}\b{_TIME}", caseless=True, max_length=45
+            ),
+            Pattern(
+                "numeric",
+                rf"\b\d{{1,2}}\.\d{{1,2}}\.\d{{4}}\b{_TIME}",
+                caseless=True,
+                max_length=45,
+            ),
+            Pattern(
+                "iso",
+                rf"\b\d{{4}}[\-/.]\d{{1,2}}[\-/.]\d{{1,2}}\b{_TIME}",
+                caseless=True,
+                max_length=45,
+            ),
+            Pattern("month_day", r"\b\d{1,2}/\d{1,2}\b", max_length=45),
             Pattern(
                 "named",
                 rf"\b{_MONTH}\.?\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?{_TIME}",
                 caseless=True,
+                max_length=45,
             ),
             Pattern(
                 "named",
                 rf"\b(?:the\s+)?{_DAY}(?:\s+of)?[\s\-]+{_MONTH}\b\.?(?:[\s\-,]+{_YEAR}\b)?",
                 caseless=True,
+                max_length=45,
             ),
-            Pattern("month_year", rf"\b{_MONTH}\.?\s+(?:of\s+)?\d{{4}}\b", caseless=True),
-            Pattern("personal", rf"\b(?:{_PERSONAL})\b", caseless=True, first_only=True),
+            Pattern(
+                "month_year", rf"\b{_MONTH}\.?\s+(?:of\s+)?\d{{4}}\b", caseless=True, max_length=45
+            ),
+            Pattern(
+                "personal",
+                rf"\b(?:{_PERSONAL})\b",
+                caseless=True,
+                first_only=True,
+                max_length=0,
+            ),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
@@ -81,7 +112,7 @@ class DateRecognizer(Recognizer):
             if confidence is None:
                 continue
             if not personal:
-                confidence = min(confidence, 0.45)
+                confidence = min(confidence, UNANCHORED_CONFIDENCE)
             yield Candidate(EntityType.DATE, hit.start, hit.end, confidence, self.name)
 
     def _confidence(self, text: str, hit: Hit) -> float | None:

@@ -23,10 +23,10 @@ class IpAddressRecognizer(Recognizer):
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("v4", r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"),
-            Pattern("v6", rf"\b(?:{_HEX}:){{7}}{_HEX}\b"),
-            Pattern("v6", rf"(?:\b(?:{_HEX}:){{1,6}}|::)(?::{_HEX}){{1,6}}\b"),
-            Pattern("v6", rf"\b(?:{_HEX}:){{1,7}}:"),
+            Pattern("v4", r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", max_length=45),
+            Pattern("v6", rf"\b(?:{_HEX}:){{7}}{_HEX}\b", max_length=45),
+            Pattern("v6", rf"(?:\b(?:{_HEX}:){{1,6}}|::)(?::{_HEX}){{1,6}}\b", max_length=45),
+            Pattern("v6", rf"\b(?:{_HEX}:){{1,7}}:", max_length=45),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:

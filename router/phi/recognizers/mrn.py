@@ -31,9 +31,9 @@ class MrnRecognizer(CueValueRecognizer):
     def extra_patterns(self) -> Sequence[Pattern]:
         return (
             # "UCSF-12345", "MRN12345678" (letters glued to digits), "12345-JS"
-            Pattern("shape", r"\b[A-Z]{2,6}-\d{4,10}\b"),
-            Pattern("shape", r"\b\d{4,10}-[A-Z]{1,4}\b"),
-            Pattern("glued", r"\bMRN?\d{4,12}\b", caseless=True),
+            Pattern("shape", r"\b[A-Z]{2,6}-\d{4,10}\b", max_length=20),
+            Pattern("shape", r"\b\d{4,10}-[A-Z]{1,4}\b", max_length=20),
+            Pattern("glued", r"\bMRN?\d{4,12}\b", caseless=True, max_length=20),
         )
 
     def recognize_extra(self, text: str, hit: Hit) -> Iterator[Candidate]:

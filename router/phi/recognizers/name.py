@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from router.phi.entities import EntityType
 from router.phi.lexicon import Lexicon, fold
-from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer, longest_per_start
+from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 
 _TITLES = r"mr|mrs|ms|miss|mx|dr|doctor|prof|professor|sr|sra|srta|mme|mlle|herr|frau"
 _CUES = (
@@ -28,10 +28,10 @@ _CUES = (
     r"referred\s+by|attending|resident|nurse|rn|np|pcp|physician|provider|surgeon|"
     r"caregiver|son|daughter|wife|husband|mother|father|brother|sister|mom|dad|guardian|"
     r"spouse|partner|grandson|granddaughter|attn|cc|sincerely|regards|thanks|thank\s+you|"
-    r"i\s+am|i'm|this\s+is|call\s+me|calls\s+me|contact|for|from|by|with|says|said"
+    r"i\s+am|i'm|call\s+me|calls\s+me"
 )
-# Cues after which only a capitalised (or listed) token is taken, never an unknown one.
-_WEAK_CUES = frozenset({"for", "from", "by", "with", "says", "said", "contact", "this is"})
+# Cues after which only a capitalised, listed, uncommon name is taken.
+_WEAK_CUES = r"for|from|by|with|says|said|contact|this\s+is"
 _MONTHS_AND_DAYS = (
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug "
@@ -59,8 +59,7 @@ _EPONYM_FOLLOWERS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     first: bool
@@ -84,56 +83,59 @@ class NameRecognizer(Recognizer):
 
     def __init__(self, lexicon: Lexicon, clinical_words: frozenset[str]) -> None:
         self._lexicon = lexicon
-        self._blocked = clinical_words | frozenset(_MONTHS_AND_DAYS.split()) | frozenset(
-            _FUNCTION_WORDS.split()
+        self._blocked = (
+            clinical_words
+            | frozenset(_MONTHS_AND_DAYS.split())
+            | frozenset(_FUNCTION_WORDS.split())
         )
         self._weekdays_and_months = frozenset(_MONTHS_AND_DAYS.split())
         self._place_words = frozenset(_PLACE_WORDS.split())
-        self._token_tail = re.compile(r"(?:['\u2019\-][A-Za-z\u00c0-\u024f]+)*")
         self._eponym = re.compile(_EPONYM_FOLLOWERS, re.IGNORECASE)
         self._after_cue = re.compile(
             r"[\s.:,]{0,3}((?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
-            r"(?:[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
+            r"(?:,?[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
         )
         self._word = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*\.?")
+        # Capitalised tokens, Unicode-aware ("Jos\u00e9", "O'Brien", "Smith-Jones").
+        self._capitalised = re.compile(r"\b[A-Z\u00c0-\u00de][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*")
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("cap", r"\b[A-Z][A-Za-z]*\b"),
-            Pattern("title", rf"\b(?:{_TITLES})\b\.?", caseless=True),
-            Pattern("cue", rf"\b(?:{_CUES})\b", caseless=True),
+            Pattern("title", rf"\b(?:{_TITLES})\b\.?", caseless=True, max_length=0),
+            Pattern("cue", rf"\b(?:{_CUES})\b", caseless=True, max_length=0),
+            Pattern("weak", rf"\b(?:{_WEAK_CUES})\b", caseless=True, max_length=0),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
-        caps = [hit for hit in hits if hit.tag == "cap"]
-        cues = [hit for hit in longest_per_start(hits) if hit.tag != "cap"]
-        tokens = [self._token(text, hit.start, hit.end) for hit in caps]
+        tokens: list[_Token] = []
+        blocked = self._blocked
+        for match in self._capitalised.finditer(text):
+            value = match.group()
+            if value.lower() in blocked:
+                continue  # the common case, kept cheap: "The", "Patient", "Please"
+            tokens.append(self._token(text, match.start(), match.end(), value))
         for run in self._runs(text, tokens):
             yield from self._judge_run(text, run)
-        for cue in cues:
+        for cue in sorted(set(hits), key=lambda hit: hit.end):
             yield from self._after_cue_names(text, cue)
 
-    def _token(self, text: str, start: int, end: int) -> _Token:
-        tail = self._token_tail.match(text, end)
-        end = tail.end() if tail else end
-        value = text[start:end]
+    def _token(self, text: str, start: int, end: int, value: str) -> _Token:
         key = fold(value)
         lexicon = self._lexicon
         parts = key.replace("\u2019", "'").split("-")
         first = key in lexicon.first_names or parts[0] in lexicon.first_names
         last = key in lexicon.last_names or parts[-1] in lexicon.last_names
-        initial = len(value) == 1 and text[end : end + 1] == "." and value not in "AI"
+        initial = len(value) == 1 and text[end : end + 1] == "."
+        common = key in lexicon.common_words
         return _Token(
-            start=start,
-            end=end,
-            first=first,
-            last=last,
-            common=key in lexicon.common_words or key in self._weekdays_and_months,
-            blocked=key in self._blocked
-            or (key in lexicon.common_words and not (first or last))
-            or (len(value) == 1 and not initial),
-            initial=initial,
-            all_caps=len(value) > 1 and value.isupper(),
+            start,
+            end,
+            first,
+            last,
+            common or key in self._weekdays_and_months,
+            (common and not (first or last)) or (len(value) == 1 and not initial),
+            initial,
+            len(value) > 1 and value.isupper(),
         )
 
     def _runs(self, text: str, tokens: list[_Token]) -> Iterator[list[_Token]]:
@@ -156,7 +158,7 @@ class NameRecognizer(Recognizer):
         if previous.initial and gap in {". ", "."}:
             return True
         # "SMITH, JOHN": a last name, a comma, a first name.
-        return gap in {", ", ","} and previous.last and token.first and not previous.first
+        return gap in {", ", ","} and previous.last and token.first
 
     def _judge_run(self, text: str, run: list[_Token]) -> Iterator[Candidate]:
         part: list[_Token] = []
@@ -179,19 +181,29 @@ class NameRecognizer(Recognizer):
             end += 1  # "Anna S." keeps its full stop
         if self._eponym.match(text, part[-1].end) or self._is_place(text, part):
             return None
+        confidence = self._part_confidence(text, part, words)
+        if confidence is None:
+            return None
+        return Candidate(EntityType.NAME, start, end, confidence, self.name)
+
+    def _part_confidence(self, text: str, part: list[_Token], words: list[_Token]) -> float | None:
         strong = sum(token.strong for token in words)
         listed = sum(token.listed for token in words)
         if len(part) >= 2:
-            if strong >= 1 and listed + (len(part) - len(words)) >= 1:
-                return Candidate(EntityType.NAME, start, end, 0.9, self.name)
+            if strong >= 1:
+                return 0.9
             if listed >= 2 and words[0].first and words[-1].last:
-                return Candidate(EntityType.NAME, start, end, 0.6, self.name)
+                return 0.6  # "Mark Young": two common words, in name order
+            if len(words) < len(part):
+                return 0.7  # "R. Bonbach", "Paride G.": an initial marks a name
+            if all(len(text[t.start : t.end]) >= 3 and not t.all_caps for t in words):
+                return 0.6  # "Mariusz Raczkiewicz": capitalised, rare, side by side
             return None
         token = words[0]
         if not token.strong or token.all_caps:
             return None
-        confidence = 0.75 if token.first else 0.55
-        return Candidate(EntityType.NAME, start, end, confidence, self.name)
+        # A lone surname-list word ("Portal", "Hoehn") is too often something else.
+        return 0.75 if token.first else 0.45
 
     def _is_place(self, text: str, part: list[_Token]) -> bool:
         return any(fold(text[token.start : token.end]) in self._place_words for token in part)
@@ -200,9 +212,8 @@ class NameRecognizer(Recognizer):
         match = self._after_cue.match(text, cue.end)
         if match is None:
             return
-        cue_text = " ".join(text[cue.start : cue.end].lower().split())
         is_title = cue.tag == "title"
-        weak = cue_text in _WEAK_CUES
+        weak = cue.tag == "weak"
         taken: list[tuple[int, int]] = []
         for word in self._word.finditer(text, match.start(1), match.end(1)):
             if not self._accept_after_cue(word.group(), is_title=is_title, weak=weak):

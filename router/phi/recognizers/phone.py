@@ -41,10 +41,11 @@ class PhoneRecognizer(Recognizer):
                 "nanp",
                 r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.\-])\d{3}[\s.\-]\d{4}\b" + _EXTENSION,
                 caseless=True,
+                max_length=32,
             ),
-            Pattern("international", r"\+\d{1,3}(?:[\s.\-]?\(?\d{1,5}\)?){2,6}\b"),
-            Pattern("grouped", r"\b\d{2,5}(?:[\s.\-]\d{2,5}){2,4}\b"),
-            Pattern("plain", r"\b\d{10,11}\b"),
+            Pattern("international", r"\+\d{1,3}(?:[\s.\-]?\(?\d{1,5}\)?){2,6}\b", max_length=32),
+            Pattern("grouped", r"\b\d{2,5}(?:[\s.\-]\d{2,5}){2,4}\b", max_length=32),
+            Pattern("plain", r"\b\d{10,11}\b", max_length=32),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
@@ -52,7 +53,9 @@ class PhoneRecognizer(Recognizer):
             value = text[hit.start : hit.end]
             digits = count_digits(value)
             before = window_before(text, hit.start, 24)
-            confidence = self._confidence(hit.tag, digits, self._phone_cue.search(before) is not None)
+            confidence = self._confidence(
+                hit.tag, digits, self._phone_cue.search(before) is not None
+            )
             if confidence is None:
                 continue
             entity_type = EntityType.FAX if self._fax_cue.search(before) else EntityType.PHONE

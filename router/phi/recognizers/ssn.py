@@ -32,8 +32,8 @@ class SsnRecognizer(Recognizer):
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("grouped", r"\b\d{3}-\d{2}-\d{4}\b"),
-            Pattern("grouped", r"\b\d{3} \d{2} \d{4}\b"),
+            Pattern("grouped", r"\b\d{3}-\d{2}-\d{4}\b", max_length=12),
+            Pattern("grouped", r"\b\d{3} \d{2} \d{4}\b", max_length=12),
             cue_pattern("cue", ("ssn", r"ss\s?#", r"social\s+security(\s+(number|no|#))?", "ssa")),
         )
 

@@ -23,14 +23,27 @@ _SUFFIXES = (
     "plaza|plz|crescent|cres|close|gardens?|grove|heights|hts|hill|park|pike|point|pt|ridge|"
     "route|rte|run|turnpike|tpke|view|walk|crossing|xing|commons|estates?|expressway|expy|"
     "freeway|fwy|junction|jct|landing|meadows?|mews|mill|pass|path|port|ranch|shores?|spring|"
-    "springs|station|sta|summit|track|trace|valley|vista|wells?|ville|via"
+    "springs|station|sta|summit|track|trace|valley|vista|wells?|ville|via|forge|forges|brook|"
+    "brooks|stream|key|keys|common|commons|shoal|shoals|spur|spurs|mission|ports?|glens?|"
+    "manor|manors|mall|coves?|creek|crest|curve|dale|dam|divide|extension|ext|falls?|ferry|"
+    "fields?|flats?|ford|fords|forest|fort|freeway|gateway|greens?|harbors?|haven|hollow|"
+    "inlet|islands?|isle|knolls?|lakes?|lights?|loaf|locks?|lodge|mount|mountain|neck|"
+    "orchard|oval|overpass|pines?|plains?|prairie|radial|ramp|rapids?|rest|rue|shore|skyway|"
+    "squares?|streets?|stravenue|throughway|tunnel|underpass|unions?|viaduct|views|villages?|"
+    "cliffs?|camp|canyon|cape|causeway|center|centers|corners?|course|courts|crossroad|"
+    "bayou|beach|bend|bluffs?|bottom|branch|bridge|burgs?|bypass|drives|estates|expressway|"
+    "heights|highway|hills|junctions|ways|well|wall|station|parks|parkways|routes|ridges|"
+    "tracks|trafficway|turnpike|alley|annex|arcade|avenue|mews|motorway|lane|road|roads"
 )
-_UNIT = r"(?:,?\s*(?:apt|apartment|suite|ste|unit|room|rm|fl|floor|bldg|building|#)\.?\s*#?[A-Za-z0-9\-]{1,6})"
+_UNIT = (
+    r"(?:,?\s*(?:apt|apartment|suite|ste|unit|room|rm|fl|floor|bldg|building|#)"
+    r"\.?\s*#?[A-Za-z0-9\-]{1,6})"
+)
 _NAME_WORD = r"[A-Z0-9][A-Za-z0-9.'\-]*"
 _STRONG_SUFFIXES = "street|avenue|road|boulevard|lane|drive|court|parkway|highway|terrace"
 _EUROPEAN = (
-    "[A-Za-z]+(?:vagen|gatan|gata|strasse|str|weg|laan|straat|katu|kuja|tie|gade|vej|veien|"
-    "vegen|utca|ulica|ut|platz|allee|gasse|plein|kade|singel|gracht|tori)"
+    "[A-Z][a-z]+(?:vagen|gatan|gata|strasse|weg|laan|straat|katu|kuja|gade|vej|veien|"
+    "vegen|utca|ulica|platz|allee|gasse|plein|kade|singel|gracht)"
 )
 
 
@@ -38,44 +51,55 @@ class StreetAddressRecognizer(Recognizer):
     name = "street_address"
 
     def __init__(self) -> None:
-        self._cue = re.compile(
-            r"(?:address|addr|(?:i\s+)?li(?:ve|ves|ving)\s+at|resid(?:es|ing)\s+at|home\s+at|"
-            r"send\s+(?:it|them|this)\s+to|ship(?:ped)?\s+to|mail(?:ed)?\s+to)"
-            r"(?:\s+is)?[\s:\-]*",
-            re.IGNORECASE,
-        )
+        self._cue_tail = re.compile(r"(?:\s+is)?[\s:\-]*", re.IGNORECASE)
         self._rest_of_line = re.compile(r"[^\n;!?]{3,90}?(?=[\n;!?]|\.(?:\s|$)|$)")
 
     def patterns(self) -> Sequence[Pattern]:
         # Street words are capitalised ("Oak Street", "OAK ST"): lower-case runs such as
         # "5 days in a row" are prose. The unambiguous suffixes are accepted in any case.
-        suffixes = "|".join(
-            f"{word.capitalize()}|{word.upper()}" for word in _SUFFIXES.split("|")
-        )
+        words = sorted(set(_SUFFIXES.split("|")))
+        title = "|".join(word.capitalize() for word in words)
+        upper = "|".join(word.upper() for word in words)
         return (
             Pattern(
                 "street",
-                rf"\b\d{{1,6}}[A-Za-z]?\s+(?:{_NAME_WORD}\s+){{1,4}}(?:{suffixes})\b\.?{_UNIT}?",
+                rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[A-Z0-9][a-z0-9.'\-]*\s+){{1,3}}(?:{title})\b\.?{_UNIT}?",
+                max_length=80,
+            ),
+            Pattern(
+                "street",
+                rf"\b\d{{1,6}}[A-Z]?\s+(?:[A-Z0-9][A-Z0-9.'\-]*\s+){{1,3}}(?:{upper})\b\.?{_UNIT}?",
+                max_length=80,
             ),
             Pattern(
                 "street",
                 rf"\b\d{{1,6}}\s+(?:[A-Za-z][A-Za-z.'\-]*\s+){{1,3}}(?:{_STRONG_SUFFIXES})\b{_UNIT}?",
                 caseless=True,
+                max_length=80,
             ),
-            Pattern("unit", r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d+[A-Za-z]?\b", caseless=True),
-            Pattern("po_box", r"\bp\.?\s?o\.?\s*box\s+\d+\b", caseless=True),
-            Pattern("european", rf"\b{_EUROPEAN}\s+\d{{1,5}}[A-Za-z]?\b", caseless=True),
+            Pattern(
+                "unit",
+                r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d+[A-Za-z]?\b",
+                caseless=True,
+                max_length=80,
+            ),
+            Pattern("po_box", r"\bp\.?\s?o\.?\s*box\s+\d+\b", caseless=True, max_length=80),
+            Pattern(
+                "european", rf"\b{_EUROPEAN}\s+\d{{1,5}}[A-Za-z]?\b", caseless=True, max_length=80
+            ),
             Pattern(
                 "european",
                 r"\b(?:rue|via|viale|calle|avenida|rua|ul\.|ulica|avenue|boulevard|piazza|plaza)\s+"
                 r"(?:[A-Za-z][A-Za-z.'\-]*\s+){0,4}\d{1,5}[A-Za-z]?\b",
                 caseless=True,
+                max_length=80,
             ),
             Pattern(
                 "cue_line",
                 r"\b(?:address|addr|live\s+at|lives\s+at|living\s+at|resides\s+at|residing\s+at|"
                 r"home\s+at|send\s+(?:it|them|this)\s+to|ship(?:ped)?\s+to|mail(?:ed)?\s+to)\b",
                 caseless=True,
+                max_length=0,
             ),
         )
 
@@ -91,7 +115,7 @@ class StreetAddressRecognizer(Recognizer):
     def _after_cue(self, text: str, hit: Hit) -> Iterator[Candidate]:
         # "address: 5049 Harjukuja 54, SEINAJOKI": the address is what follows the cue,
         # but only when it holds a number (otherwise it is prose about an address).
-        cue = self._cue.match(text, hit.start)
+        cue = self._cue_tail.match(text, hit.end)
         start = cue.end() if cue is not None else hit.end
         rest = self._rest_of_line.match(text, start)
         if rest is None:

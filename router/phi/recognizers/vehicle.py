@@ -19,9 +19,14 @@ class VehicleRecognizer(CueValueRecognizer):
     )
     min_digits = 1
     cue_confidence = 0.9
+    # Plates have groups: "SOQ 848", "80W 6487", "7M 3H2ABP".
+    value_pattern = (
+        r"[\s:#.=\-]{0,4}(?:(?:number|no|is)\b\.?[\s:#.=\-]{0,3}){0,2}"
+        r"(?P<value>[A-Z0-9]{1,8}(?:[ \-][A-Z0-9]{1,8}){0,2}\b)"
+    )
 
     def extra_patterns(self) -> Sequence[Pattern]:
-        return (Pattern("vin", r"\b[A-HJ-NPR-Z0-9]{17}\b"),)
+        return (Pattern("vin", r"\b[A-HJ-NPR-Z0-9]{17}\b", max_length=17),)
 
     def recognize_extra(self, text: str, hit: Hit) -> Iterator[Candidate]:
         value = text[hit.start : hit.end]

@@ -27,12 +27,15 @@ class ZipCodeRecognizer(Recognizer):
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("after_state", rf"\b(?:{US_STATE_CODES}),?\s+\d{{5}}(?:-\d{{4}})?\b"),
-            Pattern("zip4", r"\b\d{5}-\d{4}\b"),
+            Pattern(
+                "after_state", rf"\b(?:{US_STATE_CODES}),?\s+\d{{5}}(?:-\d{{4}})?\b", max_length=40
+            ),
+            Pattern("zip4", r"\b\d{5}-\d{4}\b", max_length=40),
             Pattern(
                 "cue",
                 r"\b(?:zip|zip\s?code|postal\s+code|postcode)\s*(?:is\s+)?[:#]?\s*\d{5}(?:-\d{4})?\b",
                 caseless=True,
+                max_length=40,
             ),
         )
 

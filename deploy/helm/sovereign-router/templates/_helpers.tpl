@@ -189,6 +189,11 @@ Templates iterate over `include "sovereign-router.vllmModels" . | fromYaml`.
 {{- toYaml $out -}}
 {{- end -}}
 
+{{/* "true" when a model cache's access modes let several pods mount it. */}}
+{{- define "sovereign-router.vllmCacheShared" -}}
+{{- or (has "ReadWriteMany" .accessModes) (has "ReadOnlyMany" .accessModes) -}}
+{{- end -}}
+
 {{/*
 The policy files the chart renders, as YAML: file name -> content. Each section of
 values.policy becomes one file; the vLLM routes get a generated file of their own.
@@ -329,8 +334,8 @@ listed at once. Included by every template that depends on these values.
 {{- if not $m.model -}}
 {{- $errors = append $errors (printf "vllm.models.%s.model is required (a Hugging Face model id or a path in the model cache)." $name) -}}
 {{- end -}}
-{{- if and (gt (int $m.replicas) 1) (eq $m.cache.type "pvc") (not $m.cache.existingClaim) (not (has "ReadWriteMany" $m.cache.accessModes)) -}}
-{{- $errors = append $errors (printf "vllm.models.%s: %d replicas cannot share a ReadWriteOnce model cache; use cache.accessModes [ReadWriteMany], an existingClaim, or cache.type emptyDir." $name (int $m.replicas)) -}}
+{{- if and (gt (int $m.replicas) 1) (eq $m.cache.type "pvc") (eq (include "sovereign-router.vllmCacheShared" $m.cache) "false") -}}
+{{- $errors = append $errors (printf "vllm.models.%s: %d replicas cannot share a ReadWriteOnce model cache; use a ReadWriteMany or ReadOnlyMany volume (and say so in cache.accessModes, also for an existingClaim), or cache.type emptyDir." $name (int $m.replicas)) -}}
 {{- end -}}
 {{- end -}}
 {{- if $errors -}}
