@@ -39,13 +39,35 @@ class Sample:
 
 
 DIAGNOSES = (
-    "type 2 diabetes", "hypertension", "CHF", "COPD", "atrial fibrillation", "pneumonia",
-    "major depressive disorder", "chronic kidney disease stage 3", "asthma", "sepsis",
-    "breast cancer", "migraine", "cellulitis", "osteoarthritis", "hypothyroidism",
+    "type 2 diabetes",
+    "hypertension",
+    "CHF",
+    "COPD",
+    "atrial fibrillation",
+    "pneumonia",
+    "major depressive disorder",
+    "chronic kidney disease stage 3",
+    "asthma",
+    "sepsis",
+    "breast cancer",
+    "migraine",
+    "cellulitis",
+    "osteoarthritis",
+    "hypothyroidism",
 )
 MEDICATIONS = (
-    "metformin", "lisinopril", "atorvastatin", "apixaban", "sertraline", "levothyroxine",
-    "amlodipine", "furosemide", "insulin glargine", "albuterol", "prednisone", "gabapentin",
+    "metformin",
+    "lisinopril",
+    "atorvastatin",
+    "apixaban",
+    "sertraline",
+    "levothyroxine",
+    "amlodipine",
+    "furosemide",
+    "insulin glargine",
+    "albuterol",
+    "prednisone",
+    "gabapentin",
 )
 
 
@@ -121,15 +143,28 @@ class Values:
     def mrn(self) -> str:
         digits = str(self.rng.randint(10**5, 10**9))
         return self.rng.choice(
-            (digits, f"{digits[:5]}-{self.us.lexify('??').upper()}", f"UCSF-{digits[:6]}",
-             f"MR{digits}", f"{digits[:3]}-{digits[3:6]}-{digits[6:]}")
+            (
+                digits,
+                f"{digits[:5]}-{self.us.lexify('??').upper()}",
+                f"UCSF-{digits[:6]}",
+                f"MR{digits}",
+                f"{digits[:3]}-{digits[3:6]}-{digits[6:]}",
+            )
         )
 
     def phone(self) -> str:
-        area, mid, end = self.rng.randint(201, 989), self.rng.randint(200, 999), self.rng.randint(0, 9999)
+        area, mid, end = (
+            self.rng.randint(201, 989),
+            self.rng.randint(200, 999),
+            self.rng.randint(0, 9999),
+        )
         return self.rng.choice(
-            (f"({area}) {mid}-{end:04d}", f"{area}-{mid}-{end:04d}", f"{area}.{mid}.{end:04d}",
-             f"+1 {area} {mid} {end:04d}")
+            (
+                f"({area}) {mid}-{end:04d}",
+                f"{area}-{mid}-{end:04d}",
+                f"{area}.{mid}.{end:04d}",
+                f"+1 {area} {mid} {end:04d}",
+            )
         )
 
     def old_age(self) -> str:

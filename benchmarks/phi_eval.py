@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.phi_dataset import build_samples, tokens_of  # noqa: E402
-from benchmarks.phi_metrics import Labelled, Scores  # noqa: E402
-from benchmarks.phi_presidio import load_presidio  # noqa: E402
-from router.phi import Classifier  # noqa: E402
+from benchmarks.phi_dataset import build_samples, tokens_of
+from benchmarks.phi_metrics import Labelled, Scores
+from benchmarks.phi_presidio import load_presidio
+from router.phi import Classifier
 
 
 def clinical_set(count: int) -> list[Labelled]:
@@ -59,25 +59,42 @@ def report(title: str, scores: Scores) -> None:
         )
     total, found = sum(scores.total.values()), sum(scores.found.values())
     detections, true = sum(scores.detections.values()), sum(scores.true_detections.values())
-    print(f"{'ALL':<16}{total:>9}{found:>7}{_ratio(found, total):>8}{detections:>10}{_ratio(true, detections):>10}")
-    print(f"texts with every identifier found: {_ratio(scores.texts_all_found, scores.texts_with_ids)}"
-          f" ({scores.texts_all_found}/{scores.texts_with_ids})")
-    print(f"identifier-free texts untouched:   {_ratio(scores.texts_untouched, scores.texts_without_ids)}"
-          f" ({scores.texts_untouched}/{scores.texts_without_ids})")
-    print(f"tier accuracy:                     {_ratio(scores.tier_correct, scores.tier_total)}"
-          f" ({scores.tier_correct}/{scores.tier_total})")
+    print(
+        f"{'ALL':<16}{total:>9}{found:>7}{_ratio(found, total):>8}"
+        f"{detections:>10}{_ratio(true, detections):>10}"
+    )
+    print(
+        "texts with every identifier found: "
+        f"{_ratio(scores.texts_all_found, scores.texts_with_ids)}"
+        f" ({scores.texts_all_found}/{scores.texts_with_ids})"
+    )
+    print(
+        "identifier-free texts untouched:   "
+        f"{_ratio(scores.texts_untouched, scores.texts_without_ids)}"
+        f" ({scores.texts_untouched}/{scores.texts_without_ids})"
+    )
+    print(
+        f"tier accuracy:                     {_ratio(scores.tier_correct, scores.tier_total)}"
+        f" ({scores.tier_correct}/{scores.tier_total})"
+    )
     print(f"WORST ERRORS (PHI-bearing text classified non_phi): {scores.phi_as_non_phi}")
-    print("tier confusion (expected -> detected): " + ", ".join(
-        f"{e}->{d}: {n}" for (e, d), n in sorted(scores.confusion.items())))
+    print(
+        "tier confusion (expected -> detected): "
+        + ", ".join(f"{e}->{d}: {n}" for (e, d), n in sorted(scores.confusion.items()))
+    )
     if scores.misses_by_category:
-        print("missed identifiers by category: " + ", ".join(
-            f"{k}: {n}" for k, n in scores.misses_by_category.most_common()))
+        print(
+            "missed identifiers by category: "
+            + ", ".join(f"{k}: {n}" for k, n in scores.misses_by_category.most_common())
+        )
 
 
 def long_request(target_tokens: int = 2000) -> dict[str, object]:
     """A chat request of about `target_tokens` tokens: notes, questions and messages."""
     texts = [sample.text for sample in build_samples(400, seed=7)]
-    messages: list[dict[str, object]] = [{"role": "system", "content": "You are a clinical assistant."}]
+    messages: list[dict[str, object]] = [
+        {"role": "system", "content": "You are a clinical assistant."}
+    ]
     chunk: list[str] = []
     total = 0
     for text in texts:
@@ -93,16 +110,20 @@ def long_request(target_tokens: int = 2000) -> dict[str, object]:
     return {"model": "local", "messages": messages}
 
 
-def request_tokens(body: dict[str, object]) -> int:
+def contents(body: dict[str, object]) -> list[str]:
     messages = body["messages"]
     assert isinstance(messages, list)
-    return sum(tokens_of(str(m["content"])) for m in messages)
+    return [str(message["content"]) for message in messages]
+
+
+def request_tokens(body: dict[str, object]) -> int:
+    return sum(tokens_of(content) for content in contents(body))
 
 
 def latency(classifier: Classifier, iterations: int) -> None:
     body = long_request()
     tokens = request_tokens(body)
-    chars = sum(len(str(m["content"])) for m in body["messages"])  # type: ignore[union-attr]
+    chars = sum(len(content) for content in contents(body))
     for _ in range(20):
         classifier.classify_chat(body)
     timings = []
@@ -113,10 +134,15 @@ def latency(classifier: Classifier, iterations: int) -> None:
     timings.sort()
     median = statistics.median(timings) * 1000
     p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000
-    print(f"\n== latency: one request of ~{tokens} tokens ({chars} characters), {iterations} runs ==")
+    print(
+        f"\n== latency: one request of ~{tokens} tokens ({chars} characters), {iterations} runs =="
+    )
     print(f"median {median:.3f} ms   p99 {p99:.3f} ms   max {timings[-1] * 1000:.3f} ms")
-    print(f"throughput: {1000 / median:.0f} requests/s, {tokens * 1000 / median / 1e6:.2f} M tokens/s "
-          f"({chars * 1000 / median / 1e6:.1f} MB/s) on one core")
+    print(
+        f"throughput: {1000 / median:.0f} requests/s, "
+        f"{tokens * 1000 / median / 1e6:.2f} M tokens/s "
+        f"({chars * 1000 / median / 1e6:.1f} MB/s) on one core"
+    )
     short = {"messages": [{"role": "user", "content": "Pt John Smith, MRN 1234567, has CHF."}]}
     started = time.perf_counter()
     for _ in range(iterations * 5):
@@ -129,23 +155,29 @@ def latency(classifier: Classifier, iterations: int) -> None:
 def plain_re_cost(body: dict[str, object]) -> None:
     """What the same patterns cost with Python's `re`, one pass each (why Hyperscan)."""
     from router.phi.health import HealthDetector
-    from router.phi.recognizers import RECOGNIZER_NAMES, build_recognizers
     from router.phi.lexicon import Lexicon
+    from router.phi.recognizers import RECOGNIZER_NAMES, build_recognizers
 
     health = HealthDetector()
-    recognizers = build_recognizers(RECOGNIZER_NAMES, lambda: Lexicon.load(10_000), health.single_words())
+    recognizers = build_recognizers(
+        RECOGNIZER_NAMES, lambda: Lexicon.load(10_000), health.single_words()
+    )
+    pattern_lists = [recognizer.patterns() for recognizer in recognizers] + [health.patterns()]
     compiled = [
         re.compile(p.regex, re.IGNORECASE if p.caseless else 0)
-        for r in [*recognizers, health]
-        for p in r.patterns()
+        for patterns in pattern_lists
+        for p in patterns
     ]
-    text = "\n".join(str(m["content"]) for m in body["messages"])  # type: ignore[union-attr]
+    text = "\n".join(contents(body))
     started = time.perf_counter()
     for pattern in compiled:
         for _ in pattern.finditer(text):
             pass
     elapsed = (time.perf_counter() - started) * 1000
-    print(f"for comparison, the same {len(compiled)} patterns with plain `re`: {elapsed:.1f} ms a request")
+    print(
+        f"for comparison, the same {len(compiled)} patterns with plain `re`: "
+        f"{elapsed:.1f} ms a request"
+    )
 
 
 def memory() -> Classifier:
@@ -154,8 +186,10 @@ def memory() -> Classifier:
     classifier = Classifier()
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"classifier built in {elapsed:.2f} s; peak RSS grew by {(after - before) / 1024:.0f} MB "
-          f"(to {after / 1024:.0f} MB)")
+    print(
+        f"classifier built in {elapsed:.2f} s; peak RSS grew by {(after - before) / 1024:.0f} MB "
+        f"(to {after / 1024:.0f} MB)"
+    )
     return classifier
 
 
@@ -170,13 +204,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     count = 500 if args.quick else args.count
     iterations = 100 if args.quick else args.iterations
     classifier = memory()
-    report(f"(a) Faker clinical set, {count} texts, seed fixed", score(classifier, clinical_set(count)))
+    report(
+        f"(a) Faker clinical set, {count} texts, seed fixed", score(classifier, clinical_set(count))
+    )
     presidio = load_presidio()
     if presidio is None:
         print("\n(b) presidio-research set not found under ../shared/data: skipped")
     else:
-        report(f"(b) presidio-research synth_dataset_v2, {len(presidio)} texts, Safe Harbor mapping",
-               score(classifier, presidio))
+        report(
+            f"(b) presidio-research synth_dataset_v2, {len(presidio)} texts, Safe Harbor mapping",
+            score(classifier, presidio),
+        )
     latency(classifier, iterations)
     return 0
 

@@ -89,5 +89,6 @@ def _overlapping_outside_neutral(
     detected: Sequence[tuple[int, int, str]], neutral: Sequence[tuple[int, int]]
 ) -> bool:
     return any(
-        not _overlaps_any(start, end, [(s, e, "") for s, e in neutral]) for start, end, _ in detected
+        not _overlaps_any(start, end, [(s, e, "") for s, e in neutral])
+        for start, end, _ in detected
     )

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from benchmarks.phi_metrics import Labelled
 
-DATASET = Path(__file__).resolve().parents[2] / "shared/data/presidio-research/synth_dataset_v2.json"
+DATASET = (
+    Path(__file__).resolve().parents[2] / "shared/data/presidio-research/synth_dataset_v2.json"
+)
 
 _DIRECT = {
     "PERSON": "NAME",
@@ -40,7 +42,15 @@ def _country_and_state_names() -> set[str]:
     provider = faker.provider("faker.providers.address")
     names = {name.lower() for name in getattr(provider, "countries", ())}
     names |= {name.lower() for name in getattr(provider, "states", ())}
-    names |= {"united states", "usa", "uk", "cyprus (greek)", "czech republic", "greenlander", "nan"}
+    names |= {
+        "united states",
+        "usa",
+        "uk",
+        "cyprus (greek)",
+        "czech republic",
+        "greenlander",
+        "nan",
+    }
     return names
 
 

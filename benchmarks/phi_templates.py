@@ -21,14 +21,20 @@ def note_admission(v: Values, c: Composer) -> tuple[Tier, str]:
 
 def note_header(v: Values, c: Composer) -> tuple[Tier, str]:
     c.add("PT NAME: ").add(v.full_name().upper(), "NAME").add("\nDOB: ").add(v.date(), "DATE")
-    c.add("\nMRN ").add(v.mrn(), "MRN").add(f"\nHPI: presents with chest pain, hx of {v.diagnosis()}.")
+    c.add("\nMRN ").add(v.mrn(), "MRN").add(
+        f"\nHPI: presents with chest pain, hx of {v.diagnosis()}."
+    )
     return HEAVY, "note"
 
 
 def note_discharge(v: Values, c: Composer) -> tuple[Tier, str]:
-    c.add("Discharge summary: ").add(v.full_name(), "NAME").add(", ").add(v.old_age(), "AGE_OVER_89")
+    c.add("Discharge summary: ").add(v.full_name(), "NAME").add(", ").add(
+        v.old_age(), "AGE_OVER_89"
+    )
     c.add(f" with {v.diagnosis()}, discharged ").add(v.date(), "DATE")
-    c.add(". Follow up with Dr. ").add(v.last(), "NAME").add(" at ").add(v.phone(), "PHONE").add(".")
+    c.add(". Follow up with Dr. ").add(v.last(), "NAME").add(" at ").add(v.phone(), "PHONE").add(
+        "."
+    )
     return HEAVY, "note"
 
 
@@ -93,7 +99,9 @@ def scheduling(v: Values, c: Composer) -> tuple[Tier, str]:
 
 
 def scheduling_short(v: Values, c: Composer) -> tuple[Tier, str]:
-    c.add("Mrs. ").add(v.last(), "NAME").add(" asked to move her appointment to next Tuesday at 3 pm.")
+    c.add("Mrs. ").add(v.last(), "NAME").add(
+        " asked to move her appointment to next Tuesday at 3 pm."
+    )
     return SOME, "scheduling"
 
 
@@ -137,7 +145,7 @@ def negative_drug_info(v: Values, c: Composer) -> tuple[Tier, str]:
 
 
 def negative_vitals(v: Values, c: Composer) -> tuple[Tier, str]:
-    c.add(f"Typical values: BP 120/80, HR 72, temp 98.6 F, SpO2 97%. ICD-10 code E11.9 covers ")
+    c.add("Typical values: BP 120/80, HR 72, temp 98.6 F, SpO2 97%. ICD-10 code E11.9 covers ")
     c.add(f"{v.diagnosis()}; CPT 99213 is a level 3 visit. Ref: NEJM 2019;380:1234-45.")
     return NONE, "hard_negative"
 
@@ -173,9 +181,29 @@ def negative_education(v: Values, c: Composer) -> tuple[Tier, str]:
 
 
 TEMPLATES: tuple[Template, ...] = (
-    note_admission, note_header, note_discharge, note_social, note_ids, note_devices,
-    question_identified, question_old, question_generic, portal_refill, portal_contact,
-    scheduling, scheduling_short, billing, billing_address, it_ticket, vehicle_license,
-    negative_guideline, negative_drug_info, negative_vitals, negative_eponyms,
-    negative_schedule, negative_policy, negative_code, negative_education,
+    note_admission,
+    note_header,
+    note_discharge,
+    note_social,
+    note_ids,
+    note_devices,
+    question_identified,
+    question_old,
+    question_generic,
+    portal_refill,
+    portal_contact,
+    scheduling,
+    scheduling_short,
+    billing,
+    billing_address,
+    it_ticket,
+    vehicle_license,
+    negative_guideline,
+    negative_drug_info,
+    negative_vitals,
+    negative_eponyms,
+    negative_schedule,
+    negative_policy,
+    negative_code,
+    negative_education,
 )

@@ -12,8 +12,8 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 ./scripts/setup.sh local,dev
 
-.venv/bin/ruff check router tests
-.venv/bin/ruff format --check router tests
+.venv/bin/ruff check router tests benchmarks
+.venv/bin/ruff format --check router tests benchmarks
 .venv/bin/mypy
 # pytest exits 5 when it collects nothing; that is a failure here, as any other non-zero code.
 .venv/bin/python -m pytest "$@"

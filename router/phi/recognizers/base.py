@@ -112,7 +112,13 @@ def value_after_cue(
 
 def cue_pattern(tag: str, cues: Sequence[str]) -> Pattern:
     """A case-insensitive whole-word pattern for any of the cue phrases."""
-    return Pattern(tag, r"\b(?:" + "|".join(cues) + r")\b", caseless=True, max_length=0)
+    # A cue ending in "#" ("MR#") has no word boundary after it.
+    words = [cue for cue in cues if not cue.endswith("#")]
+    marks = [cue for cue in cues if cue.endswith("#")]
+    alternatives = [r"\b(?:" + "|".join(words) + r")\b"] if words else []
+    if marks:
+        alternatives.append(r"\b(?:" + "|".join(marks) + ")")
+    return Pattern(tag, "|".join(alternatives), caseless=True, max_length=0)
 
 
 class CueValueRecognizer(Recognizer):

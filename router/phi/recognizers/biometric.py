@@ -25,4 +25,4 @@ class BiometricRecognizer(CueValueRecognizer):
         r"gait\s+(signature|template)",
     )
     min_digits = 2
-    cue_confidence = 0.85
+    cue_confidence = 0.9

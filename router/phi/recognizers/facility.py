@@ -14,7 +14,6 @@ from router.phi.recognizers.base import (
     Hit,
     Pattern,
     Recognizer,
-    drop_nested,
     longest_per_start,
 )
 
@@ -55,7 +54,8 @@ class FacilityRecognizer(Recognizer):
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
-        for hit in drop_nested(longest_per_start(hits)):
+        # Nested and equal hits are all judged: overlaps of one type merge later.
+        for hit in longest_per_start(hits):
             segment = text[hit.start : hit.end]
             noise = self._leading_noise.match(segment)
             start = hit.start + (noise.end() if noise else 0)

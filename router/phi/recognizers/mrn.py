@@ -37,5 +37,5 @@ class MrnRecognizer(CueValueRecognizer):
         )
 
     def recognize_extra(self, text: str, hit: Hit) -> Iterator[Candidate]:
-        confidence = 0.9 if hit.tag == "glued" else 0.7
+        confidence = 0.9 if hit.tag == "glued" else 0.85
         yield Candidate(EntityType.MRN, hit.start, hit.end, confidence, self.name)

@@ -37,11 +37,13 @@ _MONTHS_AND_DAYS = (
     "monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug "
     "sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun today tomorrow"
 )
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday today tomorrow"
 _FUNCTION_WORDS = (
     "a an the and or but if of in on at to for from by with as is are was were be been not "
     "no yes i you he she we they it this that these those my your his her our their me him "
     "us them who what when where why how which please dear hi hello hey thanks regards "
-    "re fw fwd subject note plan assessment history exam impression mr mrs ms dr pt"
+    "re fw fwd subject note plan assessment history exam impression mr mrs ms dr pt "
+    "patient patients doctor nurse physician provider md do rn np pa mrn dob ssn id dx hx rx"
 )
 # A capitalised run with one of these is a place or an organisation, not a person.
 _PLACE_WORDS = (
@@ -50,6 +52,35 @@ _PLACE_WORDS = (
     "parish city town village university college school church institute foundation "
     "company inc llc ltd corp corporation group pharmacy lake river mount mountain bay beach "
     "valley island park station airport department dept unit ward wing floor building hall"
+)
+# Lower-case particles inside names: "Abril de la Rosa", "Ludwig van Beethoven".
+_PARTICLES = frozenset(
+    f" {particle} "
+    for particle in (
+        "de",
+        "la",
+        "de la",
+        "del",
+        "della",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "le",
+        "van",
+        "von",
+        "van der",
+        "van den",
+        "von der",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+    )
 )
 _EPONYM_FOLLOWERS = (
     r"(?:'s)?\s+(?:disease|syndrome|palsy|sign|test|criteria|score|scale|classification|"
@@ -83,10 +114,9 @@ class NameRecognizer(Recognizer):
 
     def __init__(self, lexicon: Lexicon, clinical_words: frozenset[str]) -> None:
         self._lexicon = lexicon
+        # Months stay out of this set: "April", "May", "June" are also first names.
         self._blocked = (
-            clinical_words
-            | frozenset(_MONTHS_AND_DAYS.split())
-            | frozenset(_FUNCTION_WORDS.split())
+            clinical_words | frozenset(_FUNCTION_WORDS.split()) | frozenset(_WEEKDAYS.split())
         )
         self._weekdays_and_months = frozenset(_MONTHS_AND_DAYS.split())
         self._place_words = frozenset(_PLACE_WORDS.split())
@@ -111,7 +141,7 @@ class NameRecognizer(Recognizer):
         blocked = self._blocked
         for match in self._capitalised.finditer(text):
             value = match.group()
-            if value.lower() in blocked:
+            if not value[0].isupper() or (len(value) > 1 and value.lower() in blocked):
                 continue  # the common case, kept cheap: "The", "Patient", "Please"
             tokens.append(self._token(text, match.start(), match.end(), value))
         for run in self._runs(text, tokens):
@@ -133,7 +163,13 @@ class NameRecognizer(Recognizer):
             first,
             last,
             common or key in self._weekdays_and_months,
-            (common and not (first or last)) or (len(value) == 1 and not initial),
+            not initial
+            and (
+                (common and not (first or last))
+                or len(value) == 1
+                # An unlisted acronym ("CHF", "ICU") beside a name is not part of it.
+                or (len(value) <= 4 and value.isupper() and not (first or last))
+            ),
             initial,
             len(value) > 1 and value.isupper(),
         )
@@ -153,7 +189,7 @@ class NameRecognizer(Recognizer):
     @staticmethod
     def _joins(text: str, previous: _Token, token: _Token) -> bool:
         gap = text[previous.end : token.start]
-        if gap in {" ", "  ", "\t"}:
+        if gap in {" ", "  ", "\t"} or gap in _PARTICLES:
             return True
         if previous.initial and gap in {". ", "."}:
             return True
@@ -218,6 +254,9 @@ class NameRecognizer(Recognizer):
         for word in self._word.finditer(text, match.start(1), match.end(1)):
             if not self._accept_after_cue(word.group(), is_title=is_title, weak=weak):
                 break
+            after_comma = bool(taken) and "," in text[taken[-1][1] : word.start()]
+            if after_comma and fold(word.group()) not in self._lexicon.first_names:
+                break  # "SMITH, JOHN" continues past a comma; "Smith, DOB" does not
             taken.append(word.span())
         if not taken:
             return

@@ -33,10 +33,11 @@ _SUFFIXES = (
     "cliffs?|camp|canyon|cape|causeway|center|centers|corners?|course|courts|crossroad|"
     "bayou|beach|bend|bluffs?|bottom|branch|bridge|burgs?|bypass|drives|estates|expressway|"
     "heights|highway|hills|junctions|ways|well|wall|station|parks|parkways|routes|ridges|"
-    "tracks|trafficway|turnpike|alley|annex|arcade|avenue|mews|motorway|lane|road|roads"
+    "tracks|trafficway|turnpike|alley|annex|arcade|avenue|mews|motorway|lane|road|roads|club|"
+    "land|river|lake|lakes|green|garden|harbor|hills|pine|mills"
 )
 _UNIT = (
-    r"(?:,?\s*(?:apt|apartment|suite|ste|unit|room|rm|fl|floor|bldg|building|#)"
+    r"(?:,?\s*(?i:apt|apartment|suite|ste|unit|room|rm|fl|floor|bldg|building|#)"
     r"\.?\s*#?[A-Za-z0-9\-]{1,6})"
 )
 _NAME_WORD = r"[A-Z0-9][A-Za-z0-9.'\-]*"
@@ -52,7 +53,10 @@ class StreetAddressRecognizer(Recognizer):
 
     def __init__(self) -> None:
         self._cue_tail = re.compile(r"(?:\s+is)?[\s:\-]*", re.IGNORECASE)
-        self._rest_of_line = re.compile(r"[^\n;!?]{3,90}?(?=[\n;!?]|\.(?:\s|$)|$)")
+        # The address ends at the end of the line or sentence, or where prose resumes.
+        self._rest_of_line = re.compile(
+            r"[^\n;!?]{3,90}?(?=[\n;!?]|\.(?:\s|$)|$|\s(?:with|and|for|who|since|because|but)\s)"
+        )
 
     def patterns(self) -> Sequence[Pattern]:
         # Street words are capitalised ("Oak Street", "OAK ST"): lower-case runs such as

@@ -1,0 +1,42 @@
+"""Table-driven tests of the name recognizer: what it finds, and what it leaves alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from router.phi import EntityType
+from tests.phi.conftest import Covered, Found
+
+POSITIVES = [
+    ("Patient John Smith reports pain", "John Smith"),
+    ("SMITH, JOHN 67M", "SMITH, JOHN"),
+    ("seen by Dr. Nguyen", "Nguyen"),
+    ("Mr. Ferko Takats called", "Ferko Takats"),
+    ("my name is john smith", "john smith"),
+    ("Thanks, Anna S.", "Anna S."),
+    ("per J. Smith", "J. Smith"),
+    ("Kevin had given Alma his address", "Kevin"),
+    ("Patient Abril de la Rosa", "Abril de la Rosa"),
+    ("PT NAME: SCARPETTA, VITO", "SCARPETTA, VITO"),
+    ("daughter June Smith visited", "June Smith"),
+    ("Dear Łukasz Korniak,", "Łukasz Korniak"),
+]
+NEGATIVES = [
+    "Parkinson disease and Bell's palsy",
+    "Will you call me back? Hope so.",
+    "The patient reports chest pain",
+    "Seen in April for follow-up",
+    "PATIENT PRESENTS WITH CHEST PAIN",
+    "Portal login failed",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), POSITIVES)
+def test_finds(found: Found, covered: Covered, text: str, value: str) -> None:
+    assert covered(text, value)
+    assert found(text, EntityType.NAME)
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_leaves_alone(found: Found, text: str) -> None:
+    assert found(text, EntityType.NAME) == []

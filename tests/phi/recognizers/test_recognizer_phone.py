@@ -1,0 +1,31 @@
+"""Table-driven tests of the phone recognizer: what it finds, and what it leaves alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from router.phi import EntityType
+from tests.phi.conftest import Covered, Found
+
+POSITIVES = [
+    ("Call 555-123-4567 tomorrow", "555-123-4567"),
+    ("phone (415) 555-0132 x204", "(415) 555-0132 x204"),
+    ("reach me at +44 20 7946 0958", "+44 20 7946 0958"),
+    ("They're not answering at 78 651 450", "78 651 450"),
+]
+NEGATIVES = [
+    "Doses of 10 20 40 80 mg were studied",
+    "BP 120/80 HR 72",
+    "take 2 tablets 3 times a day for 10 days",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), POSITIVES)
+def test_finds(found: Found, covered: Covered, text: str, value: str) -> None:
+    assert covered(text, value)
+    assert found(text, EntityType.PHONE)
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_leaves_alone(found: Found, text: str) -> None:
+    assert found(text, EntityType.PHONE) == []

@@ -1,0 +1,33 @@
+"""Table-driven tests of the url recognizer: what it finds, and what it leaves alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from router.phi import EntityType
+from tests.phi.conftest import Covered, Found
+
+POSITIVES = [
+    (
+        "see https://portal.example.org/patient?id=42 now",
+        "https://portal.example.org/patient?id=42",
+    ),
+    ("visit www.mychart-example.com.", "www.mychart-example.com"),
+    ("domain fleckens.hu", "fleckens.hu"),
+]
+NEGATIVES = [
+    "e.g. take it with food",
+    "version 4.2 of the guideline",
+    "i.e. twice daily",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), POSITIVES)
+def test_finds(found: Found, covered: Covered, text: str, value: str) -> None:
+    assert covered(text, value)
+    assert found(text, EntityType.URL)
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_leaves_alone(found: Found, text: str) -> None:
+    assert found(text, EntityType.URL) == []
