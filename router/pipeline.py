@@ -242,12 +242,12 @@ def _refusal_reason(decision: Decision) -> str:
     return decision.rule.split("[")[0].replace(f".{decision.effective_tier}", "")
 
 
-def _text_fields(field: str, value: object) -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        return [(field, value)]
+def _text_fields(field: str, value: object) -> list[tuple[str, object]]:
+    """Every item, text or not: the classifier rejects what it cannot read (token ids, say),
+    so that nothing unscanned passes as `non_phi`."""
     if isinstance(value, list):
-        return [(f"{field}[{i}]", item) for i, item in enumerate(value) if isinstance(item, str)]
-    return []
+        return [(f"{field}[{i}]", item) for i, item in enumerate(value)]
+    return [(field, value)]
 
 
 def _with_body(opening: AuditOpening, body: dict[str, Any]) -> AuditOpening:

@@ -51,7 +51,7 @@ class Classifier:
     def classify_text(self, text: str) -> Classification:
         return self.classify_fields([("text", text)])
 
-    def classify_fields(self, fields: Iterable[tuple[str, str]]) -> Classification:
+    def classify_fields(self, fields: Iterable[tuple[str, object]]) -> Classification:
         """Generic fields, e.g. a completions prompt or embeddings inputs."""
         texts: list[TextField] = []
         for path, text in fields:

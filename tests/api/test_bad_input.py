@@ -107,3 +107,13 @@ def test_unknown_workload_header_is_400(client: tuple[httpx.Client, RunningRoute
     )
     assert response.status_code == 403
     assert response.json()["error"]["type"] == "permission_error"
+
+
+@pytest.mark.parametrize("prompt", [[1, 2, 3], [[1, 2], [3]], ["text", 7]])
+def test_token_id_prompts_cannot_be_scanned_so_they_are_refused(
+    client: tuple[httpx.Client, RunningRouter], prompt: object
+) -> None:
+    http, _ = client
+    response = http.post("/completions", json={"model": "chat", "prompt": prompt, "max_tokens": 2})
+    assert response.status_code == 400
+    assert response.json()["error"]["type"] == "invalid_request_error"
