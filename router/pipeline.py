@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 import time
 import uuid
-from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -82,20 +81,22 @@ class RequestPipeline:
                 detected_tier=classification.tier,
                 route_health=self._registry.health(),
                 today=ctx.received_at.date(),
-                entity_counts=classification.entity_counts(),
             ),
             loaded.policy,
             loaded.version,
         )
-        for entity_type, count in classification.entity_counts().items():
+        counts = classification.entity_counts()
+        for entity_type, count in counts.items():
             self._metrics.phi_entities.labels(entity_type).inc(count)
         if not decision.routed:
-            await self._record_refusal(ctx, endpoint, workload, classification, decision)
+            await self._record_refusal(ctx, endpoint, workload, counts, decision, loaded.policy)
             raise _refusal_error(decision)
         outbound, surrogates = self._outbound(endpoint, body, classification, decision)
-        opening = self._opening(ctx, endpoint, workload, classification, decision, loaded.policy)
+        opening = self._opening(
+            ctx, endpoint, workload, counts, decision, loaded.policy, orjson.dumps(outbound)
+        )
         audit_started = time.perf_counter()
-        await self._audit.open(_with_body(opening, outbound))
+        await self._audit.open(opening)
         self._metrics.audit_write.observe(time.perf_counter() - audit_started)
         if decision.deidentify:
             self._metrics.deidentified.labels(workload, decision.route or "").inc()
@@ -159,9 +160,10 @@ class RequestPipeline:
         ctx: RequestContext,
         endpoint: Endpoint,
         workload: str,
-        classification: Classification,
+        entity_counts: dict[str, int],
         decision: Decision,
         policy: Policy,
+        request_body: bytes = b"",
     ) -> AuditOpening:
         route = policy.routes.get(decision.route) if decision.route else None
         return AuditOpening(
@@ -174,9 +176,9 @@ class RequestPipeline:
             endpoint=endpoint.value,
             workload=workload,
             declared_tier=decision.declared_tier,
-            detected_tier=classification.tier,
+            detected_tier=decision.detected_tier,
             effective_tier=decision.effective_tier,
-            entity_counts=classification.entity_counts(),
+            entity_counts=entity_counts,
             outcome=decision.outcome.value,
             route=decision.route,
             rule=decision.rule,
@@ -185,7 +187,7 @@ class RequestPipeline:
             logical_model=decision.logical_model or "",
             upstream_model=route.model if route else None,
             deidentified=decision.deidentify,
-            request_body=b"",
+            request_body=request_body,
         )
 
     async def _record_refusal(
@@ -193,11 +195,11 @@ class RequestPipeline:
         ctx: RequestContext,
         endpoint: Endpoint,
         workload: str,
-        classification: Classification,
+        entity_counts: dict[str, int],
         decision: Decision,
+        policy: Policy,
     ) -> None:
-        loaded = self._policies.current
-        opening = self._opening(ctx, endpoint, workload, classification, decision, loaded.policy)
+        opening = self._opening(ctx, endpoint, workload, entity_counts, decision, policy)
         await self._audit.open(opening)
         await self._audit.close(
             ctx.request_id,
@@ -248,7 +250,3 @@ def _text_fields(field: str, value: object) -> list[tuple[str, object]]:
     if isinstance(value, list):
         return [(f"{field}[{i}]", item) for i, item in enumerate(value)]
     return [(field, value)]
-
-
-def _with_body(opening: AuditOpening, body: dict[str, Any]) -> AuditOpening:
-    return replace(opening, request_body=orjson.dumps(body))

@@ -9,14 +9,9 @@ from fastapi import APIRouter, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import JSONResponse, Response
 
-from router.services import Services
+from router.api.openai_routes import services
 
 router = APIRouter()
-
-
-def _services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -26,7 +21,7 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> Response:
-    svc = _services(request)
+    svc = services(request)
     writable = await anyio.to_thread.run_sync(svc.database.check_writable)
     health = svc.registry.health() if svc.registry else {}
     checks: dict[str, Any] = {
@@ -41,5 +36,5 @@ async def readyz(request: Request) -> Response:
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
-    svc = _services(request)
+    svc = services(request)
     return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)

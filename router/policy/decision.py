@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from router.identity.principal import Principal, PrincipalKind
@@ -40,7 +40,6 @@ class Facts:
     detected_tier: Tier
     route_health: Mapping[str, bool]
     today: dt.date
-    entity_counts: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +50,8 @@ class Decision:
     reason: str
     policy_version: str
     effective_tier: Tier
+    detected_tier: Tier
     declared_tier: Tier | None = None
-    detected_tier: Tier | None = None
     route: str | None = None
     fallbacks: tuple[str, ...] = ()
     logical_model: str | None = None

@@ -14,10 +14,11 @@ import pytest
 from sqlmodel import select
 
 from router.audit.sql_trail import AuditRecordRow
+from router.supervisor import free_port
 from tests.conftest import RouterFactory, RunningRouter
 from tests.support.fake_backend import FakeBackend
 from tests.support.policies import fake_routes_policy
-from tests.support.servers import free_port, serve_in_thread
+from tests.support.servers import serve_in_thread
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def router(
     make_router: RouterFactory, fake: tuple[FakeBackend, str], tmp_path: Path
 ) -> Iterator[RunningRouter]:
     _, url = fake
-    dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens here
+    dead = f"http://127.0.0.1:{free_port('127.0.0.1')}/v1"  # nothing listens here
     behaviours = [
         "ok",
         "error-500",

@@ -1,4 +1,4 @@
-"""Shared fixtures: one classifier for the whole session (building it takes seconds)."""
+"""Helpers over the session's one classifier (the `classifier` fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ from router.phi import Classifier, EntityType
 
 Found = Callable[[str, EntityType], list[str]]
 Covered = Callable[[str, str], bool]
-
-
-@pytest.fixture(scope="session")
-def classifier() -> Classifier:
-    return Classifier()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,18 +10,13 @@ from typing import Any
 
 import uvicorn
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from router.supervisor import free_port
 
 
 @contextmanager
 def serve_in_thread(app: Any, port: int | None = None, timeout: float = 60.0) -> Iterator[str]:
     """Yield the server's base URL once it accepts requests; stop it (with its lifespan) after."""
-    port = port or free_port()
+    port = port or free_port("127.0.0.1")
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
