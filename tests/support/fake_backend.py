@@ -1,7 +1,8 @@
 """An OpenAI-compatible backend whose model name selects its behaviour, to test failures.
 
 `ok` answers normally; `error-500` answers 500; `unavailable` answers 503; `malformed` sends
-invalid JSON; `hang` never answers; `cut-stream` dies mid-stream; `slow-stream` streams slowly.
+invalid JSON; `hang` never answers; `cut-stream` dies mid-stream; `slow-stream` streams slowly;
+`tool-call` answers with a call of the first tool offered.
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ class FakeBackend:
             return Response(b"{not json", media_type="application/json")
         if model == "hang":
             await asyncio.sleep(3600)
+        if model == "tool-call":
+            return _tool_call_answer(body)
         if body.get("stream"):
             return StreamingResponse(self._stream(model), media_type="text/event-stream")
         return JSONResponse(_completion(model, "".join(WORDS)))
@@ -92,3 +95,46 @@ class FakeBackend:
         except asyncio.CancelledError:
             self.cancelled_streams += 1
             raise
+
+
+TOOL_ARGUMENTS = '{"ward": "cardiology"}'
+
+
+def _tool_call_answer(body: dict[str, Any]) -> Response:
+    """A call of the first offered tool, streamed as OpenAI does: name first, arguments after."""
+    name = body["tools"][0]["function"]["name"]
+    call = {
+        "id": "call_fake_1",
+        "type": "function",
+        "function": {"name": name, "arguments": TOOL_ARGUMENTS},
+    }
+    if not body.get("stream"):
+        answer = _completion("tool-call", "")
+        message = {"role": "assistant", "content": None, "tool_calls": [call]}
+        answer["choices"] = [{"index": 0, "message": message, "finish_reason": "tool_calls"}]
+        return JSONResponse(answer)
+    opening = {**call, "index": 0, "function": {"name": name, "arguments": ""}}
+    deltas = [
+        {"role": "assistant", "content": None, "tool_calls": [opening]},
+        {"tool_calls": [{"index": 0, "function": {"arguments": TOOL_ARGUMENTS[:10]}}]},
+        {"tool_calls": [{"index": 0, "function": {"arguments": TOOL_ARGUMENTS[10:]}}]},
+    ]
+
+    async def events() -> AsyncIterator[bytes]:
+        for delta in deltas:
+            yield _event({"delta": delta, "finish_reason": None})
+        yield _event({"delta": {}, "finish_reason": "tool_calls"})
+        yield b"data: [DONE]\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
+def _event(choice: dict[str, Any]) -> bytes:
+    payload = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "tool-call",
+        "choices": [{"index": 0, **choice}],
+    }
+    return b"data: " + orjson.dumps(payload) + b"\n\n"
