@@ -11,16 +11,21 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from router import __version__
-from router.api import health, openai_routes
+from router.api import explain, health, openai_routes
 from router.api.error_handlers import install_error_handlers
-from router.audit.sql_trail import SqlAuditTrail
+from router.audit.chained_trail import ChainedAuditTrail
+from router.audit.export import ExportingAuditTrail, with_siem_export
+from router.audit.keyring import load_key_ring
 from router.backends.registry import BackendRegistry
 from router.identity.api_keys import ApiKeyStore
-from router.identity.authenticate import Authenticator
+from router.identity.authenticate import build_authenticator
+from router.identity.rate_limits import RateLimits
 from router.metrics import Metrics
 from router.phi import Classifier, PhiConfig
 from router.pipeline import RequestPipeline
+from router.policy.governance import log_policy_warnings
 from router.policy.store import PolicyStore
+from router.policy.watch import PolicyReloader
 from router.services import Services
 from router.settings import Settings
 from router.storage.db import Database
@@ -36,16 +41,25 @@ def build_services(settings: Settings, classifier: Classifier | None = None) -> 
     """
     database = Database(settings.resolved_database_url)
     api_keys = ApiKeyStore(database, settings.api_key_cache_seconds)
+    metrics = Metrics()
+    audit = with_siem_export(_audit_trail(settings, database), settings.siem, metrics)
     return Services(
         settings=settings,
         database=database,
         policies=PolicyStore(settings.policy_dir),
         api_keys=api_keys,
-        authenticator=Authenticator(api_keys),
+        authenticator=build_authenticator(settings.oidc, api_keys, audit, metrics),
         classifier=classifier or Classifier(PhiConfig()),
-        metrics=Metrics(),
-        audit=SqlAuditTrail(database),
+        metrics=metrics,
+        audit=audit,
+        rate_limits=RateLimits(settings.rate_limits, settings.redis_url),
     )
+
+
+def _audit_trail(settings: Settings, database: Database) -> ChainedAuditTrail:
+    """Raises `AuditKeyError` when production has no safe key (development creates one)."""
+    ring = load_key_ring(settings.audit, settings.data_dir, settings.environment)
+    return ChainedAuditTrail(database, ring, settings.audit)
 
 
 def create_app(settings: Settings, *, classifier: Classifier | None = None) -> FastAPI:
@@ -67,6 +81,7 @@ def create_app(settings: Settings, *, classifier: Classifier | None = None) -> F
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(openai_routes.router)
+    app.include_router(explain.router)
     return app
 
 
@@ -86,18 +101,39 @@ async def _running(services: Services) -> AsyncIterator[None]:
     await registry.check_all()
     _update_gauges(services, registry)
     services.pipeline = RequestPipeline(
-        services.policies, services.classifier, registry, services.audit, services.metrics
+        services.policies,
+        services.classifier,
+        registry,
+        services.audit,
+        services.metrics,
+        rate_limits=services.rate_limits,
     )
+    if isinstance(services.audit, ExportingAuditTrail):
+        services.audit.start()  # stopped, after draining, by `services.audit.aclose()` below
     background = asyncio.create_task(_maintain(services, registry))
-    log.info("router ready; policy %s", services.policies.current.version)
+    reloader = PolicyReloader(
+        services.policies,
+        settings.policy_dir,
+        registry,
+        services.metrics,
+        lambda: _update_gauges(services, registry),
+    )
+    watching = asyncio.create_task(reloader.run())
+    loaded = services.policies.current
+    log_policy_warnings(loaded.policy, loaded.version, dt.datetime.now(dt.UTC).date())
+    log.info("router ready; policy %s", loaded.version)
     try:
         yield
     finally:
         services.draining = True
-        background.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await background
+        for task in (background, watching):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await registry.aclose()
+        await services.authenticator.aclose()
+        if services.rate_limits is not None:
+            await services.rate_limits.aclose()
         await services.audit.aclose()
         if services.supervisor is not None:
             await services.supervisor.stop()
@@ -126,6 +162,9 @@ def _update_gauges(services: Services, registry: BackendRegistry) -> None:
     metrics.policy_info.clear()
     metrics.policy_info.labels(loaded.version).set(1)
     today = dt.datetime.now(dt.UTC).date()
+    # Cleared first so that routes removed by a reload stop being reported.
+    metrics.baa_days_to_expiry.clear()
+    metrics.route_healthy.clear()
     for name, route in loaded.policy.routes.items():
         if route.baa is not None and route.baa.expires is not None:
             metrics.baa_days_to_expiry.labels(name).set(route.baa.days_to_expiry(today) or 0)

@@ -93,9 +93,16 @@ class AuthenticationFailed(RouterError):
     default_code = "invalid_api_key"
 
     def __init__(
-        self, message: str = "Invalid or missing credentials.", *, code: str | None = None
+        self,
+        message: str = "Invalid or missing credentials.",
+        *,
+        code: str | None = None,
+        reason: str = "invalid_credentials",
+        challenge: str = "Bearer",
     ) -> None:
-        super().__init__(message, code=code, headers={"WWW-Authenticate": "Bearer"})
+        super().__init__(message, code=code, headers={"WWW-Authenticate": challenge})
+        # A bounded label for metrics and the audit trail; never shown to the caller.
+        self.reason = reason
 
 
 class PermissionDenied(RouterError):

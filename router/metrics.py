@@ -57,6 +57,12 @@ class Metrics:
             ["reason"],
             registry=r,
         )
+        self.authentication_failures = Counter(
+            "sovereign_router_authentication_failures",
+            "Requests refused with 401, by mechanism (api_key, oidc, none, unknown) and reason.",
+            ["mechanism", "reason"],
+            registry=r,
+        )
         self.phi_entities = Counter(
             "sovereign_router_phi_entities", "PHI entities detected, by type.", ["type"], registry=r
         )
@@ -126,6 +132,12 @@ class Metrics:
             ["sink"],
             registry=r,
         )
+        self.audit_exported = Counter(
+            "sovereign_router_audit_exported",
+            "Audit events a sink delivered.",
+            ["sink"],
+            registry=r,
+        )
         self.baa_days_to_expiry = Gauge(
             "sovereign_router_baa_days_to_expiry",
             "Days until a route's BAA expires.",
@@ -134,6 +146,11 @@ class Metrics:
         )
         self.policy_info = Gauge(
             "sovereign_router_policy_info", "The active policy version.", ["version"], registry=r
+        )
+        self.policy_reload_failures = Counter(
+            "sovereign_router_policy_reload_failures",
+            "Policy reloads rejected; the last good policy stayed active.",
+            registry=r,
         )
         self.route_healthy = Gauge(
             "sovereign_router_route_healthy",

@@ -32,6 +32,7 @@ from router.errors import (
     RouterError,
     UnknownModel,
 )
+from router.identity.rate_limits import RateLimits
 from router.metrics import Metrics
 from router.phi import Classification, Classifier, SurrogateMap, deidentify_chat
 from router.policy.decision import Decision, Facts, Outcome, decide
@@ -57,7 +58,9 @@ class RequestPipeline:
         registry: BackendRegistry,
         audit: AuditTrail,
         metrics: Metrics,
+        rate_limits: RateLimits | None = None,
     ) -> None:
+        self._rate_limits = rate_limits
         self._policies = policies
         self._classifier = classifier
         self._registry = registry
@@ -91,6 +94,10 @@ class RequestPipeline:
         if not decision.routed:
             await self._record_refusal(ctx, endpoint, workload, counts, decision, loaded.policy)
             raise _refusal_error(decision)
+        if self._rate_limits is not None:
+            # After the decision, so that the effective tier decides whether a Redis outage
+            # fails closed; before the audit record, since nothing is forwarded on a 429.
+            await self._rate_limits.admit(ctx.principal, workload, decision.effective_tier, body)
         outbound, surrogates = self._outbound(endpoint, body, classification, decision)
         opening = self._opening(
             ctx, endpoint, workload, counts, decision, loaded.policy, orjson.dumps(outbound)

@@ -8,6 +8,7 @@ from router.audit.trail import AuditTrail
 from router.backends.registry import BackendRegistry
 from router.identity.api_keys import ApiKeyStore
 from router.identity.authenticate import Authenticator
+from router.identity.rate_limits import RateLimits
 from router.metrics import Metrics
 from router.phi import Classifier
 from router.pipeline import RequestPipeline
@@ -29,5 +30,6 @@ class Services:
     audit: AuditTrail
     registry: BackendRegistry | None = None  # built at start-up, once the local model runs
     pipeline: RequestPipeline | None = None
+    rate_limits: RateLimits | None = None
     supervisor: LocalModelSupervisor | None = None
     draining: bool = False

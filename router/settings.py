@@ -19,6 +19,10 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from router.audit.config import AuditSettings
+from router.audit.export.config import SiemSinks
+from router.identity.settings import OidcSettings, RateLimitSettings
+
 CONFIG_FILE_VARIABLE = "SOVEREIGN_ROUTER_CONFIG_FILE"
 
 
@@ -100,6 +104,17 @@ class Settings(BaseSettings):
     )
     local_model: LocalModelSettings = LocalModelSettings()
     upstream: UpstreamSettings = UpstreamSettings()
+    audit: AuditSettings = AuditSettings()
+    oidc: OidcSettings = OidcSettings()
+    redis_url: str | None = Field(
+        default=None, description="redis://host:6379/0 shares rate limits across replicas."
+    )
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    siem: SiemSinks = Field(
+        default=(),
+        description="Sinks that receive a metadata-only copy of each audit record "
+        "(file, stdout, syslog, http); see docs/audit-export.md.",
+    )
 
     @model_validator(mode="after")
     def _production_needs_a_real_database(self) -> Settings:

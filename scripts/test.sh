@@ -11,6 +11,12 @@ if ! command -v promtool >/dev/null 2>&1; then
     fi
 fi
 ./scripts/setup.sh local,dev
+# The real OpenID provider the identity tests start (oidc-provider, pinned by its lock file).
+if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/support/oidc --no-audit --no-fund --silent
+else
+    echo "npm not found: the OIDC provider tests will be skipped (they need node >= 20)" >&2
+fi
 
 .venv/bin/ruff check router tests benchmarks
 .venv/bin/ruff format --check router tests benchmarks

@@ -15,6 +15,8 @@ _COMMAND_MODULES = (
     "router.cli.serve",
     "router.cli.keys",
     "router.cli.classify",
+    "router.cli.audit",
+    "router.cli.policy",
 )
 
 Handler = Callable[[argparse.Namespace], int]

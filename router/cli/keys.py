@@ -1,4 +1,4 @@
-"""`sovereign-router keys`: create, list and revoke API keys for applications."""
+"""`sovereign-router keys`: create, list, rotate and revoke API keys for applications."""
 
 from __future__ import annotations
 
@@ -26,11 +26,25 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     create.add_argument("--team", default="")
     create.add_argument("--environment", default="")
     create.add_argument("--expires-in-days", type=int)
+    create.add_argument("--requests-per-minute", type=int, help="Overrides the default limit.")
+    create.add_argument("--tokens-per-minute", type=int, help="Overrides the default limit.")
     create.set_defaults(handler=_create)
 
     listing = actions.add_parser("list", help="List keys (never their secrets).")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
+
+    rotate = actions.add_parser(
+        "rotate", help="Issue a new key with the same scope; the old one ends after a grace period."
+    )
+    rotate.add_argument("key_id")
+    rotate.add_argument(
+        "--grace-hours",
+        type=float,
+        default=24.0,
+        help="How long the old key keeps working (default 24; 0 ends it at once).",
+    )
+    rotate.set_defaults(handler=_rotate)
 
     revoke = actions.add_parser("revoke", help="Revoke a key at once.")
     revoke.add_argument("key_id")
@@ -55,6 +69,8 @@ def _create(args: argparse.Namespace) -> int:
         application=args.application,
         team=args.team,
         environment=args.environment,
+        requests_per_minute=args.requests_per_minute,
+        tokens_per_minute=args.tokens_per_minute,
     )
     issued = _store().create(args.name, scope, expires)
     print(issued.secret)
@@ -73,17 +89,53 @@ def _describe(record: ApiKeyRecord) -> dict[str, object]:
         "created_at": record.created_at.isoformat(),
         "expires_at": record.expires_at.isoformat() if record.expires_at else None,
         "revoked_at": record.revoked_at.isoformat() if record.revoked_at else None,
+        "replaced_by": record.replaced_by,
+        "rotated_from": record.rotated_from,
+        "requests_per_minute": record.requests_per_minute,
+        "tokens_per_minute": record.tokens_per_minute,
     }
 
 
 def _list(args: argparse.Namespace) -> int:
-    rows = [_describe(record) for record in _store().list()]
+    records = _store().list()
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps([_describe(record) for record in records], indent=2))
         return 0
-    for row in rows:
-        state = "revoked" if row["revoked_at"] else "active"
-        print(f"{row['id']}  {row['name']}  workloads={','.join(row['workloads'])}  {state}")  # type: ignore[arg-type]
+    now = dt.datetime.now(dt.UTC)
+    for record in records:
+        workloads = ",".join(record.workloads)
+        print(f"{record.id}  {record.name}  workloads={workloads}  {_state(record, now)}")
+    return 0
+
+
+def _state(record: ApiKeyRecord, now: dt.datetime) -> str:
+    revoked_at = _utc(record.revoked_at)
+    expires_at = _utc(record.expires_at)
+    if revoked_at is not None and revoked_at <= now:
+        return "revoked"
+    if expires_at is not None and expires_at <= now:
+        return "expired"
+    if revoked_at is not None:
+        return f"rotated, valid until {revoked_at.isoformat(timespec='minutes')}"
+    return "active"
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    # SQLite returns naive datetimes; every stored time is UTC.
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    if args.grace_hours < 0:
+        print("--grace-hours cannot be negative")
+        return 2
+    issued = _store().rotate(args.key_id, dt.timedelta(hours=args.grace_hours))
+    if issued is None:
+        print(f"no active key {args.key_id}")
+        return 1
+    print(issued.secret)
     return 0
 
 

@@ -10,6 +10,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from router.app import create_app
+from router.audit.keyring import AuditKeyError
 from router.policy.loader import PolicyError
 from router.settings import Settings
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         app = create_app(settings)
-    except PolicyError as error:
+    except (PolicyError, AuditKeyError) as error:
         print(f"refusing to start: {error}", file=sys.stderr)
         return 2
     uvicorn.run(

@@ -47,6 +47,9 @@ class ApiKeyRecord(SQLModel, table=True):
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
     replaced_by: str | None = Field(default=None, max_length=32)
+    rotated_from: str | None = Field(default=None, max_length=32)
+    requests_per_minute: int | None = None
+    tokens_per_minute: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,8 @@ class KeyScope:
     application: str = ""
     team: str = ""
     environment: str = ""
+    requests_per_minute: int | None = None  # None: the settings' default for principals
+    tokens_per_minute: int | None = None
 
 
 def _hash(secret: str) -> str:
@@ -100,26 +105,36 @@ class ApiKeyStore:
         self._cache: dict[str, tuple[float, ApiKeyRecord | None]] = {}
 
     def create(
-        self, name: str, scope: KeyScope, expires_at: dt.datetime | None = None
+        self,
+        name: str,
+        scope: KeyScope,
+        expires_at: dt.datetime | None = None,
     ) -> IssuedKey:
-        key_id = KEY_PREFIX + secrets.token_hex(_ID_BYTES)
-        secret = secrets.token_urlsafe(_SECRET_BYTES)
-        record = ApiKeyRecord(
-            id=key_id,
-            name=name,
-            secret_hash=_hash(secret),
-            application=scope.application,
-            team=scope.team,
-            environment=scope.environment,
-            workloads=list(scope.workloads),
-            tiers=[tier.value for tier in scope.tiers] if scope.tiers is not None else None,
-            created_at=_now(),
-            expires_at=expires_at,
-        )
+        issued = _new_key(name, scope, expires_at)
         with self._database.session() as session:
-            session.add(record)
+            session.add(issued.record)
             session.commit()
-        return IssuedKey(record=record, secret=f"{key_id}_{secret}")
+        return issued
+
+    def rotate(self, key_id: str, grace: dt.timedelta) -> IssuedKey | None:
+        """A new key with the old one's scope; the old one stops working after `grace`.
+
+        A revocation time in the future is the grace period: `_usable` honours it, so every
+        replica agrees on the moment without coordination. None when the key is unknown,
+        revoked, or already rotated (rotate its successor instead).
+        """
+        with self._database.session() as session:
+            old = session.get(ApiKeyRecord, key_id)
+            if old is None or old.replaced_by is not None or not self._usable(old, _now()):
+                return None
+            issued = _new_key(old.name, _scope_of(old), _aware(old.expires_at), old.id)
+            old.revoked_at = _now() + grace
+            old.replaced_by = issued.record.id
+            session.add(issued.record)
+            session.add(old)
+            session.commit()
+        self._cache.pop(key_id, None)
+        return issued
 
     def list(self) -> Sequence[ApiKeyRecord]:
         with self._database.session() as session:
@@ -130,7 +145,10 @@ class ApiKeyStore:
             record = session.get(ApiKeyRecord, key_id)
             if record is None:
                 return False
-            record.revoked_at = record.revoked_at or _now()
+            revoked_at = _aware(record.revoked_at)
+            # Revoking a key in its rotation grace period ends the grace period at once.
+            if revoked_at is None or revoked_at > _now():
+                record.revoked_at = _now()
             session.add(record)
             session.commit()
         self._cache.pop(key_id, None)
@@ -144,13 +162,13 @@ class ApiKeyStore:
         """
         parts = split_key(presented)
         if parts is None:
-            raise AuthenticationFailed()
+            raise AuthenticationFailed(reason="malformed_api_key")
         key_id, secret = parts
         record = self._lookup(key_id)
         if record is None or not hmac.compare_digest(record.secret_hash, _hash(secret)):
-            raise AuthenticationFailed()
+            raise AuthenticationFailed(reason="unknown_api_key")
         if not self._usable(record, _now()):
-            raise AuthenticationFailed()
+            raise AuthenticationFailed(reason=_unusable_reason(record, _now()))
         return _principal(record)
 
     def _lookup(self, key_id: str) -> ApiKeyRecord | None:
@@ -172,6 +190,13 @@ class ApiKeyStore:
         return expires_at is None or now < expires_at
 
 
+def _unusable_reason(record: ApiKeyRecord, now: dt.datetime) -> str:
+    revoked_at = _aware(record.revoked_at)
+    if revoked_at is not None and revoked_at <= now:
+        return "rotated_api_key" if record.replaced_by else "revoked_api_key"
+    return "expired_api_key"
+
+
 def _principal(record: ApiKeyRecord) -> Principal:
     return Principal(
         kind=PrincipalKind.API_KEY,
@@ -183,4 +208,41 @@ def _principal(record: ApiKeyRecord) -> Principal:
         application=record.application,
         team=record.team,
         environment=record.environment,
+        requests_per_minute=record.requests_per_minute,
+        tokens_per_minute=record.tokens_per_minute,
+    )
+
+
+def _new_key(
+    name: str, scope: KeyScope, expires_at: dt.datetime | None, rotated_from: str | None = None
+) -> IssuedKey:
+    key_id = KEY_PREFIX + secrets.token_hex(_ID_BYTES)
+    secret = secrets.token_urlsafe(_SECRET_BYTES)
+    record = ApiKeyRecord(
+        id=key_id,
+        name=name,
+        secret_hash=_hash(secret),
+        application=scope.application,
+        team=scope.team,
+        environment=scope.environment,
+        workloads=list(scope.workloads),
+        tiers=[tier.value for tier in scope.tiers] if scope.tiers is not None else None,
+        created_at=_now(),
+        expires_at=expires_at,
+        rotated_from=rotated_from,
+        requests_per_minute=scope.requests_per_minute,
+        tokens_per_minute=scope.tokens_per_minute,
+    )
+    return IssuedKey(record=record, secret=f"{key_id}_{secret}")
+
+
+def _scope_of(record: ApiKeyRecord) -> KeyScope:
+    return KeyScope(
+        workloads=tuple(record.workloads),
+        tiers=tuple(Tier(t) for t in record.tiers) if record.tiers is not None else None,
+        application=record.application,
+        team=record.team,
+        environment=record.environment,
+        requests_per_minute=record.requests_per_minute,
+        tokens_per_minute=record.tokens_per_minute,
     )

@@ -12,6 +12,7 @@ class PrincipalKind(StrEnum):
     API_KEY = "api_key"
     USER = "user"
     SERVICE_ACCOUNT = "service_account"
+    ANONYMOUS = "anonymous"  # only in audit records of failed authentications
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,8 @@ class Principal:
     application: str = ""
     team: str = ""
     environment: str = ""
+    requests_per_minute: int | None = None  # per-credential limits; None: the defaults
+    tokens_per_minute: int | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def may_use_workload(self, workload: str) -> bool:

@@ -110,7 +110,8 @@ def decide(facts: Facts, policy: Policy, policy_version: str) -> Decision:
     return Decision(
         decision_id=facts.decision_id,
         outcome=Outcome.ROUTE,
-        rule=f"tiers.{effective}[{candidates.index(healthy[0])}]",
+        # The position in the policy file's tier list, so that a reader can find the rule.
+        rule=f"tiers.{effective}[{policy.tiers[effective].index(healthy[0])}]",
         reason=_route_reason(healthy[0], chosen, effective, workload, facts.detected_tier),
         policy_version=policy_version,
         declared_tier=workload.tier,
@@ -132,8 +133,14 @@ def _permitted(route: Route, tier: Tier, facts: Facts) -> bool:
 
 
 def _candidates(policy: Policy, tier: Tier, model_routes: frozenset[str]) -> list[str]:
-    """The tier's routes in the tier's order, narrowed to the routes serving the model."""
-    return [name for name in policy.tiers.get(tier, ()) if name in model_routes]
+    """The tier's routes in the tier's order, narrowed to the routes serving the model.
+
+    A route named twice in a tier list counts once, at its first place: otherwise it would
+    appear again among its own fallbacks and a failing route would be retried as if it were
+    another one.
+    """
+    ordered = dict.fromkeys(policy.tiers.get(tier, ()))
+    return [name for name in ordered if name in model_routes]
 
 
 def _resolve_model(

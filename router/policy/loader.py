@@ -53,7 +53,7 @@ def load_policy(directory: Path) -> LoadedPolicy:
     try:
         policy = Policy.model_validate(merged)
     except ValidationError as error:
-        raise PolicyError(_locate(error, lines, directory)) from None
+        raise PolicyError(locate(error, lines, directory.name)) from None
     return LoadedPolicy(
         policy=policy,
         version=_version(files),
@@ -78,7 +78,15 @@ def _version(files: list[Path]) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def _merge_file(path: Path, merged: dict[str, Any], lines: dict[PathKey, Location]) -> list[str]:
+def read_located(
+    path: Path, shown_as: str | None = None
+) -> tuple[Any, dict[PathKey, Location], list[str]]:
+    """One YAML file: its document, the line of every node, and its problems.
+
+    Problems (syntax errors, duplicate keys, a document that is not a mapping) are
+    `file:line: message` strings; the document is None when there are any of those.
+    """
+    name = shown_as or path.name
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -86,11 +94,32 @@ def _merge_file(path: Path, merged: dict[str, Any], lines: dict[PathKey, Locatio
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        return [f"{path.name}:{line}: not valid YAML ({getattr(error, 'problem', 'syntax error')})"]
+        return (
+            None,
+            {},
+            [f"{name}:{line}: not valid YAML ({getattr(error, 'problem', 'syntax error')})"],
+        )
     if not isinstance(document, dict) or node is None:
-        return [f"{path.name}:1: a policy file must be a mapping"]
-    file_lines = dict(_walk_lines(node, path.name, ()))
-    problems = _duplicate_keys(node, path.name)
+        return None, {}, [f"{name}:1: the document must be a mapping"]
+    problems = _duplicate_keys(node, name)
+    return (None if problems else document), dict(_walk_lines(node, name, ())), problems
+
+
+def locate(error: ValidationError, lines: dict[PathKey, Location], fallback: str) -> list[str]:
+    """`file:line: where: message` for each validation error (no input values quoted)."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        loc = tuple(part for part in item["loc"] if not _is_pydantic_tag(part))
+        file_name, line = _nearest_line(loc, lines) or (fallback, 0)
+        where = ".".join(str(part) for part in loc) or "document"
+        problems.append(f"{file_name}:{line}: {where}: {item['msg']}")
+    return problems
+
+
+def _merge_file(path: Path, merged: dict[str, Any], lines: dict[PathKey, Location]) -> list[str]:
+    document, file_lines, problems = read_located(path)
+    if document is None:
+        return problems
     if document.get("apiVersion") != API_VERSION:
         problems.append(f"{path.name}:1: apiVersion must be '{API_VERSION}'")
     for key, value in document.items():
@@ -161,16 +190,6 @@ def _duplicate_keys(node: yaml.Node, file_name: str) -> list[str]:
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             problems += _duplicate_keys(item, file_name)
-    return problems
-
-
-def _locate(error: ValidationError, lines: dict[PathKey, Location], directory: Path) -> list[str]:
-    problems = []
-    for item in error.errors(include_url=False, include_input=False):
-        loc = tuple(part for part in item["loc"] if not _is_pydantic_tag(part))
-        file_name, line = _nearest_line(loc, lines) or (directory.name, 0)
-        where = ".".join(str(part) for part in loc) or "policy"
-        problems.append(f"{file_name}:{line}: {where}: {item['msg']}")
     return problems
 
 

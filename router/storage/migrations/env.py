@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import router.audit.sql_trail
+import router.audit.tables
 import router.identity.api_keys  # noqa: F401
 
 connection = context.config.attributes["connection"]

@@ -1,0 +1,96 @@
+"""The audit trail the router writes to: encrypted, hash-chained, group-committed.
+
+`open()` returns only once the opening entry is committed, and raises `AuditUnavailable`
+otherwise, so no backend is ever called without a record. `close()` appends the closing
+entry and never raises: the response has already gone out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from router.audit.config import AuditSettings
+from router.audit.envelope import seal
+from router.audit.keyring import KeyRing
+from router.audit.payload import (
+    canonical_json,
+    closing_payload,
+    index_row,
+    index_update,
+    opening_payload,
+)
+from router.audit.record import AuditClosing, AuditOpening
+from router.audit.store import PreparedEntry, append_entries
+from router.audit.writer import GroupCommitWriter
+from router.errors import AuditUnavailable
+from router.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Closing:
+    request_id: str
+    closing: AuditClosing
+
+
+class ChainedAuditTrail:
+    def __init__(
+        self,
+        database: Database,
+        ring: KeyRing,
+        settings: AuditSettings,
+        *,
+        batched: bool = True,
+    ) -> None:
+        self._database = database
+        self._ring = ring
+        self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
+            self._commit, max_batch=settings.batch_max_records, batched=batched
+        )
+
+    async def open(self, opening: AuditOpening) -> None:
+        try:
+            await self._writer.write(opening)
+        except Exception:  # noqa: BLE001 - any storage failure refuses the request
+            log.error("audit record could not be written; refusing the request")
+            raise AuditUnavailable(
+                "The audit trail is unavailable, so the request was not forwarded."
+            ) from None
+
+    async def close(self, request_id: str, closing: AuditClosing) -> None:
+        try:
+            await self._writer.write(_Closing(request_id, closing))
+        except Exception:  # noqa: BLE001 - the response is already out; record the failure
+            log.error("audit record %s could not be completed", request_id)
+
+    async def aclose(self) -> None:
+        await self._writer.aclose()
+
+    def _commit(self, items: Sequence[AuditOpening | _Closing]) -> None:
+        # Runs in a worker thread: sealing happens here, before the chain lock is taken.
+        append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+
+    def _prepare(self, item: AuditOpening | _Closing) -> PreparedEntry:
+        now = dt.datetime.now(dt.UTC)
+        if isinstance(item, _Closing):
+            closing = item.closing
+            return PreparedEntry(
+                request_id=item.request_id,
+                kind="close",
+                recorded_at=now,
+                payload=canonical_json(closing_payload(item.request_id, closing, now)),
+                sealed=seal(self._ring, closing.response_body, item.request_id, "close"),
+                index_update=index_update(closing),
+            )
+        return PreparedEntry(
+            request_id=item.request_id,
+            kind="open",
+            recorded_at=now,
+            payload=canonical_json(opening_payload(item, now)),
+            sealed=seal(self._ring, item.request_body, item.request_id, "open"),
+            index_insert=index_row(item),
+        )

@@ -1,0 +1,1 @@
+"""Where audit events go: files, standard output, syslog, HTTP collectors."""

@@ -1,0 +1,1 @@
+"""Tests of the SIEM export of the audit trail."""

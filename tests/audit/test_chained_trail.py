@@ -1,0 +1,161 @@
+"""The trail the router writes to: write-ahead, encrypted, group-committed, safe across
+processes."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+from sqlmodel import select
+
+from router.audit.reader import show_record
+from router.audit.sql_trail import AuditRecordRow
+from router.audit.tables import AuditEventRow
+from router.audit.verify import verify_chain
+from router.errors import AuditUnavailable
+from router.storage.db import Database
+from tests.audit.records import closing, dev_ring, opening, trail
+
+
+def _events(database: Database) -> list[AuditEventRow]:
+    with database.session() as session:
+        rows = session.exec(select(AuditEventRow)).all()
+    return sorted(rows, key=lambda row: row.seq)
+
+
+def _count_commits(database: Database) -> list[int]:
+    commits: list[int] = []
+    event.listen(database.engine, "commit", lambda _connection: commits.append(1))
+    return commits
+
+
+async def test_open_returns_only_once_the_record_is_committed(
+    audit_db: Database, tmp_path: Path
+) -> None:
+    chained = trail(audit_db, dev_ring(tmp_path))
+    await chained.open(opening("req-1", body=b"secret prompt"))
+    other = Database(audit_db.url)  # another connection pool sees it at once
+    try:
+        with other.session() as session:
+            row = session.get(AuditRecordRow, "req-1")
+            assert row is not None and row.completed_at is None
+    finally:
+        other.dispose()
+    await chained.close("req-1", closing(body=b"secret answer", status=200))
+    await chained.aclose()
+    events = _events(audit_db)
+    assert [(e.seq, e.kind) for e in events] == [(1, "open"), (2, "close")]
+    assert all(e.body and b"secret" not in e.body for e in events)
+    with audit_db.session() as session:
+        row = session.get(AuditRecordRow, "req-1")
+        assert row is not None and row.status_code == 200 and row.prompt_tokens == 3
+
+
+async def test_the_bodies_decrypt_to_what_was_sent_and_received(
+    audit_db: Database, tmp_path: Path
+) -> None:
+    ring = dev_ring(tmp_path)
+    chained = trail(audit_db, ring)
+    await chained.open(opening("req-1", body=b"as sent upstream"))
+    await chained.close("req-1", closing(body=b"as received"))
+    await chained.aclose()
+    entries = show_record(audit_db, ring, "req-1", reader="auditor")
+    assert [(e["kind"], e["body"]) for e in entries] == [
+        ("open", "as sent upstream"),
+        ("close", "as received"),
+    ]
+    assert entries[0]["metadata"]["entity_counts"] == {"NAME": 1}
+    assert [e.kind for e in _events(audit_db)][-1] == "read"  # the read itself is audited
+    assert verify_chain(audit_db, ring).intact
+
+
+async def test_a_store_that_cannot_be_written_refuses_with_503(tmp_path: Path) -> None:
+    unmigrated = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+    chained = trail(unmigrated, dev_ring(tmp_path))
+    with pytest.raises(AuditUnavailable) as raised:
+        await chained.open(opening("req-1"))
+    assert raised.value.status_code == 503
+    await chained.close("req-1", closing())  # never raises: the response is already out
+    await chained.aclose()
+    unmigrated.dispose()
+
+
+async def test_concurrent_opens_share_commits(audit_db: Database, tmp_path: Path) -> None:
+    ring = dev_ring(tmp_path)
+    chained = trail(audit_db, ring)
+    commits = _count_commits(audit_db)
+    await asyncio.gather(*(chained.open(opening(f"req-{index}")) for index in range(60)))
+    await chained.aclose()
+    assert len(commits) <= 5  # the first commit, then whatever queued meanwhile
+    assert len(_events(audit_db)) == 60
+    assert verify_chain(audit_db, ring).intact
+
+
+async def test_one_bad_record_in_a_batch_fails_alone(audit_db: Database, tmp_path: Path) -> None:
+    ring = dev_ring(tmp_path)
+    chained = trail(audit_db, ring)
+    await chained.open(opening("req-dup"))
+    commits = _count_commits(audit_db)
+    ids = [f"req-{index}" for index in range(60)] + ["req-dup"]
+    results = await asyncio.gather(
+        *(chained.open(opening(request_id)) for request_id in ids), return_exceptions=True
+    )
+    await chained.aclose()
+    failures = [ids[i] for i, result in enumerate(results) if isinstance(result, Exception)]
+    assert failures == ["req-dup"]
+    assert isinstance(results[-1], AuditUnavailable)
+    assert len(commits) <= 16  # halving the failed batch, not one commit per record
+    assert len(_events(audit_db)) == 61
+    assert verify_chain(audit_db, ring).intact
+
+
+async def test_without_batching_each_record_is_its_own_commit(
+    audit_db: Database, tmp_path: Path
+) -> None:
+    chained = trail(audit_db, dev_ring(tmp_path), batched=False)
+    commits = _count_commits(audit_db)
+    await asyncio.gather(*(chained.open(opening(f"req-{index}")) for index in range(10)))
+    assert len(commits) == 10
+
+
+def _append_from_a_process(url: str, data_dir: str, prefix: str, count: int) -> None:
+    async def write() -> None:
+        database = Database(url)
+        chained = trail(database, dev_ring(Path(data_dir)))
+        await asyncio.gather(
+            *(chained.open(opening(f"{prefix}-{index}")) for index in range(count))
+        )
+        for index in range(count):
+            await chained.close(f"{prefix}-{index}", closing())
+        await chained.aclose()
+        database.dispose()
+
+    asyncio.run(write())
+
+
+def test_several_processes_appending_at_once_keep_one_chain(
+    audit_db: Database, tmp_path: Path
+) -> None:
+    ring = dev_ring(tmp_path)  # created once here; the processes load the same key
+    context = multiprocessing.get_context("spawn")
+    workers: list[Any] = [
+        context.Process(
+            target=_append_from_a_process, args=(audit_db.url, str(tmp_path), f"p{n}", 40)
+        )
+        for n in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    with audit_db.engine.connect() as connection:
+        seqs = list(connection.execute(text("SELECT seq FROM audit_events ORDER BY seq")).scalars())
+    assert seqs == list(range(1, 241))
+    result = verify_chain(audit_db, ring)
+    assert result.intact, result.finding
+    assert result.entries == 240
