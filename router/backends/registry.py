@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 
 import httpx
 
 from router.backends.base import Backend
+from router.backends.claude import build_claude_backend
 from router.backends.openai_compatible import OpenAICompatibleBackend
 from router.backends.pool import ReplicaPool
 from router.policy.model import Policy, Route, RouteKind
@@ -37,6 +39,7 @@ class BackendRegistry:
         )
         self._backends: dict[str, Backend] = {}
         self._routes: dict[str, Route] = {}
+        self._retired: list[Backend] = []
 
     def sync(self, policy: Policy) -> None:
         """Match the backends to the policy's routes, keeping those whose route is unchanged."""
@@ -51,6 +54,8 @@ class BackendRegistry:
             built = self._build(name, route)
             if built is not None:
                 backends[name] = built
+        # Replaced backends may still be relaying a stream: they are closed at shutdown.
+        self._retired += [b for n, b in self._backends.items() if backends.get(n) is not b]
         self._backends = backends
         self._routes = dict(policy.routes)
 
@@ -75,7 +80,7 @@ class BackendRegistry:
             await asyncio.sleep(self._settings.health_check_interval_seconds)
 
     async def aclose(self) -> None:
-        for backend in self._backends.values():
+        for backend in [*self._backends.values(), *self._retired]:
             with contextlib.suppress(Exception):
                 await backend.aclose()
         await self._client.aclose()
@@ -90,5 +95,5 @@ class BackendRegistry:
                 return None
             pool = ReplicaPool(endpoints, self._settings.unhealthy_cooldown_seconds)
             return OpenAICompatibleBackend(name, pool, self._client)
-        log.warning("route %s: kind %s is not available in this build", name, route.kind)
-        return None
+        # Claude routes: litellm is imported only when one is enabled (it takes seconds).
+        return build_claude_backend(name, route, self._settings, os.environ)
