@@ -13,10 +13,14 @@ from fastapi import FastAPI
 from router import __version__
 from router.api import explain, health, openai_routes
 from router.api.error_handlers import install_error_handlers
+from router.api.header_limit import HeaderSizeLimit
+from router.api.schema import install_openapi
 from router.audit.chained_trail import ChainedAuditTrail
 from router.audit.export import ExportingAuditTrail, with_siem_export
 from router.audit.keyring import load_key_ring
 from router.backends.registry import BackendRegistry
+from router.governance.login import dashboard_login_configured
+from router.governance.routes import governance_router
 from router.identity.api_keys import ApiKeyStore
 from router.identity.authenticate import build_authenticator
 from router.identity.rate_limits import RateLimits
@@ -79,9 +83,13 @@ def create_app(settings: Settings, *, classifier: Classifier | None = None) -> F
     )
     app.state.services = services
     install_error_handlers(app)
+    app.add_middleware(HeaderSizeLimit, max_bytes=settings.limits.max_header_bytes)
+    install_openapi(app, settings.limits)
     app.include_router(health.router)
     app.include_router(openai_routes.router)
     app.include_router(explain.router)
+    if dashboard_login_configured(settings.oidc):
+        app.include_router(governance_router(services))
     return app
 
 
@@ -107,6 +115,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
         services.audit,
         services.metrics,
         rate_limits=services.rate_limits,
+        client_stall_timeout=settings.client_stall_timeout_seconds,
     )
     if isinstance(services.audit, ExportingAuditTrail):
         services.audit.start()  # stopped, after draining, by `services.audit.aclose()` below
@@ -159,14 +168,11 @@ async def _maintain(services: Services, registry: BackendRegistry) -> None:
 def _update_gauges(services: Services, registry: BackendRegistry) -> None:
     metrics = services.metrics
     loaded = services.policies.current
-    metrics.policy_info.clear()
-    metrics.policy_info.labels(loaded.version).set(1)
+    metrics.show_policy_version(loaded.version)
     today = dt.datetime.now(dt.UTC).date()
-    # Cleared first so that routes removed by a reload stop being reported.
-    metrics.baa_days_to_expiry.clear()
-    metrics.route_healthy.clear()
-    for name, route in loaded.policy.routes.items():
-        if route.baa is not None and route.baa.expires is not None:
-            metrics.baa_days_to_expiry.labels(name).set(route.baa.days_to_expiry(today) or 0)
-    for name, healthy in registry.health().items():
-        metrics.route_healthy.labels(name).set(1 if healthy else 0)
+    baa_days = {
+        name: route.baa.days_to_expiry(today) or 0
+        for name, route in loaded.policy.routes.items()
+        if route.baa is not None and route.baa.expires is not None
+    }
+    metrics.show_routes(baa_days, registry.health())

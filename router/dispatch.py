@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
 import orjson
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from router.audit.record import AuditClosing
 from router.audit.trail import AuditTrail
@@ -26,6 +26,7 @@ from router.phi import SurrogateMap
 from router.policy.decision import Decision
 from router.policy.model import Policy
 from router.reidentify import ResponseRestorer
+from router.stalled_clients import ClientStalled, StallGuardedStreamingResponse
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,17 @@ class _Progress:
 
 
 class Dispatcher:
-    def __init__(self, registry: BackendRegistry, audit: AuditTrail, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        registry: BackendRegistry,
+        audit: AuditTrail,
+        metrics: Metrics,
+        client_stall_timeout: float = 60.0,
+    ) -> None:
         self._registry = registry
         self._audit = audit
         self._metrics = metrics
+        self._client_stall_timeout = client_stall_timeout
 
     async def respond(self, plan: DispatchPlan) -> Response:
         self._metrics.overhead.observe(time.perf_counter() - plan.ctx.started)
@@ -113,8 +121,11 @@ class Dispatcher:
                     raise
                 continue
             relay = self._relay(plan, progress, backend, first, chunks)
-            return StreamingResponse(
-                relay, media_type="text/event-stream", headers=_headers(plan, route)
+            return StallGuardedStreamingResponse(
+                relay,
+                stall_timeout=self._client_stall_timeout,
+                media_type="text/event-stream",
+                headers=_headers(plan, route),
             )
         raise _exhausted(plan)
 
@@ -125,7 +136,7 @@ class Dispatcher:
         backend: Backend,
         first: dict[str, Any] | None,
         chunks: AsyncGenerator[dict[str, Any], None],
-    ) -> AsyncIterator[bytes]:
+    ) -> AsyncGenerator[bytes, None]:
         restorer = ResponseRestorer(plan.surrogates) if plan.surrogates is not None else None
         # Until the relay finishes or fails, an early exit means the client went away.
         status: int = 499
@@ -141,6 +152,8 @@ class Dispatcher:
                 yield encode_event(await self._usage_chunk(plan, backend, progress, first))
             yield encode_done()
             status, error_class = 200, None
+        except ClientStalled:
+            error_class = "ClientStalled"  # still 499: the client is treated as gone
         except RouterError as error:
             status, error_class = error.status_code, type(error).__name__
             self._metrics.upstream_errors.labels(progress.route, error.code).inc()

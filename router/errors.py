@@ -9,6 +9,7 @@ never contain request content (no PHI): name the field, never echo its value.
     │   ├── UnsupportedEndpoint      400 (the chosen backend cannot serve this endpoint)
     │   └── ClassificationRejected   400 (the content cannot be scanned, e.g. too deep)
     ├── PayloadTooLarge              413
+    ├── HeadersTooLarge              431 request line and headers over the limit
     ├── UnknownModel                 404 model_not_found
     ├── AuthenticationFailed         401 invalid_api_key / invalid_token
     ├── PermissionDenied             403 permission_denied
@@ -79,6 +80,12 @@ class PayloadTooLarge(RouterError):
     status_code = 413
     error_type = "invalid_request_error"
     default_code = "payload_too_large"
+
+
+class HeadersTooLarge(RouterError):
+    status_code = 431
+    error_type = "invalid_request_error"
+    default_code = "request_header_fields_too_large"
 
 
 class UnknownModel(RouterError):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from collections.abc import Mapping
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from router.metrics_multiprocess import exposition, multiprocess_dir
 
 _LATENCY_BUCKETS = (
     0.0005,
@@ -40,10 +44,16 @@ _OVERHEAD_BUCKETS = (
 
 
 class Metrics:
-    """Every metric the router exports, registered on a registry of its own."""
+    """Every metric the router exports, registered on a registry of its own.
+
+    Under `serve --workers N` (multiprocess mode) each gauge's `multiprocess_mode` says how the
+    workers' values combine; single-process mode ignores it.
+    """
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry(auto_describe=True)
+        self.multiprocess_dir = multiprocess_dir()
+        self._policy_versions: set[str] = set()
         r = self.registry
         self.requests = Counter(
             "sovereign_router_requests",
@@ -125,6 +135,7 @@ class Metrics:
             "Audit events waiting per sink.",
             ["sink"],
             registry=r,
+            multiprocess_mode="livesum",  # each worker has its own queue
         )
         self.audit_export_dropped = Counter(
             "sovereign_router_audit_export_dropped",
@@ -143,9 +154,14 @@ class Metrics:
             "Days until a route's BAA expires.",
             ["route"],
             registry=r,
+            multiprocess_mode="livemin",  # the soonest any worker's policy says
         )
         self.policy_info = Gauge(
-            "sovereign_router_policy_info", "The active policy version.", ["version"], registry=r
+            "sovereign_router_policy_info",
+            "The active policy version.",
+            ["version"],
+            registry=r,
+            multiprocess_mode="livemax",
         )
         self.policy_reload_failures = Counter(
             "sovereign_router_policy_reload_failures",
@@ -157,4 +173,37 @@ class Metrics:
             "1 when a route can take traffic.",
             ["route"],
             registry=r,
+            multiprocess_mode="livemax",  # up while any worker can reach it
         )
+
+    def exposition(self) -> bytes:
+        """The scrape: this process's registry, or every worker's files in multiprocess mode."""
+        if self.multiprocess_dir is not None:
+            return exposition(self.multiprocess_dir)
+        return generate_latest(self.registry)
+
+    def show_policy_version(self, version: str) -> None:
+        """Report `version` as the only active one."""
+        if self.multiprocess_dir is None:
+            self.policy_info.clear()
+        else:
+            # Multiprocess files cannot drop a label: earlier versions read 0 instead.
+            for earlier in self._policy_versions - {version}:
+                self.policy_info.labels(earlier).set(0)
+            self._policy_versions.add(version)
+        self.policy_info.labels(version).set(1)
+
+    def show_routes(self, baa_days: Mapping[str, int], health: Mapping[str, bool]) -> None:
+        """Report BAA days to expiry and health of exactly the policy's current routes.
+
+        In multiprocess mode a route removed by a reload keeps its last values until the
+        server restarts (its label cannot be dropped from the files); a 0 would read as "down".
+        """
+        if self.multiprocess_dir is None:
+            # Cleared first so that routes removed by a reload stop being reported.
+            self.baa_days_to_expiry.clear()
+            self.route_healthy.clear()
+        for name, days in baa_days.items():
+            self.baa_days_to_expiry.labels(name).set(days)
+        for name, healthy in health.items():
+            self.route_healthy.labels(name).set(1 if healthy else 0)

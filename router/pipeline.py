@@ -46,6 +46,7 @@ _CAPABILITY = {
     Endpoint.COMPLETIONS: Capability.COMPLETIONS,
     Endpoint.EMBEDDINGS: Capability.EMBEDDINGS,
 }
+UNKNOWN_WORKLOAD = "(unknown)"
 # Endpoints whose free text is scanned, and where it lives in the body.
 _TEXT_FIELDS = {Endpoint.COMPLETIONS: "prompt", Endpoint.EMBEDDINGS: "input"}
 
@@ -59,6 +60,7 @@ class RequestPipeline:
         audit: AuditTrail,
         metrics: Metrics,
         rate_limits: RateLimits | None = None,
+        client_stall_timeout: float = 60.0,
     ) -> None:
         self._rate_limits = rate_limits
         self._policies = policies
@@ -66,7 +68,7 @@ class RequestPipeline:
         self._registry = registry
         self._audit = audit
         self._metrics = metrics
-        self._dispatcher = Dispatcher(registry, audit, metrics)
+        self._dispatcher = Dispatcher(registry, audit, metrics, client_stall_timeout)
 
     async def handle(
         self, ctx: RequestContext, endpoint: Endpoint, body: dict[str, Any], stream: bool
@@ -88,6 +90,9 @@ class RequestPipeline:
             loaded.policy,
             loaded.version,
         )
+        if workload not in loaded.policy.workloads:
+            # A caller's text, refused below: never a metric label, audit field or SIEM value.
+            workload = UNKNOWN_WORKLOAD
         counts = classification.entity_counts()
         for entity_type, count in counts.items():
             self._metrics.phi_entities.labels(entity_type).inc(count)

@@ -21,7 +21,10 @@ from pydantic_settings import (
 
 from router.audit.config import AuditSettings
 from router.audit.export.config import SiemSinks
+from router.governance.settings import GovernanceSettings
 from router.identity.settings import OidcSettings, RateLimitSettings
+from router.limits import RequestLimits
+from router.tls import TlsSettings
 
 CONFIG_FILE_VARIABLE = "SOVEREIGN_ROUTER_CONFIG_FILE"
 
@@ -98,6 +101,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    client_stall_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A streaming client that takes nothing for this long is dropped, and its "
+        "upstream request cancelled.",
+    )
+    limits: RequestLimits = RequestLimits()
+    workers: int = Field(
+        default=1, ge=1, le=64, description="uvicorn worker processes `serve` runs."
+    )
+    tls: TlsSettings = TlsSettings()
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     api_key_cache_seconds: float = Field(
         default=2.0, ge=0, description="How long a verified key is trusted before re-reading."
@@ -106,6 +120,7 @@ class Settings(BaseSettings):
     upstream: UpstreamSettings = UpstreamSettings()
     audit: AuditSettings = AuditSettings()
     oidc: OidcSettings = OidcSettings()
+    governance: GovernanceSettings = GovernanceSettings()
     redis_url: str | None = Field(
         default=None, description="redis://host:6379/0 shares rate limits across replicas."
     )

@@ -10,6 +10,15 @@ if ! command -v promtool >/dev/null 2>&1; then
         sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
     fi
 fi
+# Debian's Chromium for the governance dashboard's browser test (Playwright drives it; no
+# browser download).
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+fi
 ./scripts/setup.sh local,dev
 # The real OpenID provider the identity tests start (oidc-provider, pinned by its lock file).
 if command -v npm >/dev/null 2>&1; then

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from router.api.openai_routes import WORKLOAD_HEADER, PrincipalDep, ServicesDep
 from router.api.parse import ChatCompletionRequest, read_json_body, validate
+from router.api.schema import error_responses, json_request_body
 from router.errors import ClassificationFailed, ClassificationRejected, InvalidRequest, NotReady
 from router.phi import Classification
 from router.policy.decision import AUTO_MODEL, Decision, Facts, decide
@@ -38,12 +39,16 @@ class ExplainRequest(ChatCompletionRequest):
     workload: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-@router.post("/route/explain")
+@router.post(
+    "/route/explain",
+    openapi_extra=json_request_body(ExplainRequest),
+    responses=error_responses(400, 401, 403, 404, 413, 431, 503),
+)
 async def explain_route(request: Request, svc: ServicesDep, who: PrincipalDep) -> dict[str, Any]:
     if svc.registry is None or svc.draining:
         raise NotReady("The router is not ready to explain decisions.")
     body = await read_json_body(request, svc.settings.max_body_bytes)
-    parsed = validate(ExplainRequest, body)
+    parsed = validate(ExplainRequest, body, svc.settings.limits)
     workload = parsed.workload or request.headers.get(WORKLOAD_HEADER) or who.default_workload
     if workload is None:
         raise InvalidRequest(
@@ -79,7 +84,7 @@ async def explain_route(request: Request, svc: ServicesDep, who: PrincipalDep) -
     }
 
 
-@router.get("/policy/warnings")
+@router.get("/policy/warnings", responses=error_responses(401, 431))
 async def list_policy_warnings(svc: ServicesDep, _who: PrincipalDep) -> dict[str, Any]:
     loaded = svc.policies.current
     found = policy_warnings(loaded.policy, dt.datetime.now(dt.UTC).date())

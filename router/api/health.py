@@ -6,7 +6,7 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Request
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import JSONResponse, Response
 
 from router.api.openai_routes import services
@@ -37,4 +37,6 @@ async def readyz(request: Request) -> Response:
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
     svc = services(request)
-    return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    # Reading every worker's files in multiprocess mode touches the disk: off the event loop.
+    scrape = await anyio.to_thread.run_sync(svc.metrics.exposition)
+    return Response(scrape, media_type=CONTENT_TYPE_LATEST)

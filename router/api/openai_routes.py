@@ -15,6 +15,7 @@ from router.api.parse import (
     read_json_body,
     validate,
 )
+from router.api.schema import error_responses, json_request_body, streaming_or_json_response
 from router.backends.base import Endpoint
 from router.context import new_request_context
 from router.errors import NotReady
@@ -63,7 +64,7 @@ async def _serve(
 ) -> Response:
     pipeline = _pipeline(svc)
     body: dict[str, Any] = await read_json_body(request, svc.settings.max_body_bytes)
-    parsed = validate(shape, body)
+    parsed = validate(shape, body, svc.settings.limits)
     ctx = new_request_context(
         who,
         request.headers.get(WORKLOAD_HEADER),
@@ -74,28 +75,46 @@ async def _serve(
     return await pipeline.handle(ctx, endpoint, body, stream=bool(getattr(parsed, "stream", False)))
 
 
-@router.post("/chat/completions")
+_GENERATION_ERRORS = error_responses(400, 401, 403, 404, 413, 429, 431, 502, 503, 504)
+
+
+@router.post(
+    "/chat/completions",
+    openapi_extra=json_request_body(ChatCompletionRequest),
+    responses={**streaming_or_json_response("A chat completion."), **_GENERATION_ERRORS},
+)
 async def chat_completions(
     request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
 ) -> Response:
     return await _serve(request, svc, who, received, Endpoint.CHAT, ChatCompletionRequest)
 
 
-@router.post("/completions")
+@router.post(
+    "/completions",
+    openapi_extra=json_request_body(CompletionRequest),
+    responses={**streaming_or_json_response("A text completion."), **_GENERATION_ERRORS},
+)
 async def completions(
     request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
 ) -> Response:
     return await _serve(request, svc, who, received, Endpoint.COMPLETIONS, CompletionRequest)
 
 
-@router.post("/embeddings")
+@router.post(
+    "/embeddings",
+    openapi_extra=json_request_body(EmbeddingRequest),
+    responses={
+        **streaming_or_json_response("Embeddings, as JSON."),
+        **_GENERATION_ERRORS,
+    },
+)
 async def embeddings(
     request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
 ) -> Response:
     return await _serve(request, svc, who, received, Endpoint.EMBEDDINGS, EmbeddingRequest)
 
 
-@router.get("/models")
+@router.get("/models", responses=error_responses(401, 431))
 async def list_models(svc: ServicesDep, who: PrincipalDep) -> dict[str, Any]:
     """The logical models the caller may use, through every workload it is scoped to."""
     policy = svc.policies.current.policy

@@ -9,9 +9,11 @@ from typing import Any, Literal, TypeVar
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic.config import JsonDict
 from starlette.requests import Request
 
 from router.errors import InvalidRequest, PayloadTooLarge
+from router.limits import RequestLimits, enforce
 
 MAX_JSON_DEPTH = 64
 
@@ -31,25 +33,45 @@ class StreamOptions(_Open):
 class ChatMessage(_Open):
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[dict[str, Any]] | None = None
+    name: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    tool_call_id: str | None = None
 
 
-class ChatCompletionRequest(_Open):
+class _Generation(_Open):
+    # Upper bounds are settings (`router.limits`), checked before this shape; that check also
+    # refuses strings and booleans, and accepts 2.0, which JSON (and its schema) call integers.
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)
+    n: int | None = Field(default=None, ge=1)
+
+
+class ChatCompletionRequest(_Generation):
     model: str = Field(min_length=1, max_length=200)
     messages: list[ChatMessage] = Field(min_length=1)
     stream: StrictBool = False
     stream_options: StreamOptions | None = None
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | dict[str, Any] | None = None
 
 
-class CompletionRequest(_Open):
+# Token ids are part of OpenAI's shape but cannot be scanned for PHI, so the pipeline refuses
+# them (`content_not_scannable`); the published schema lists only what is served.
+_TEXT_ONLY: JsonDict = {
+    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+}
+
+
+class CompletionRequest(_Generation):
     model: str = Field(min_length=1, max_length=200)
-    prompt: str | list[str] | list[int] | list[list[int]]
+    prompt: str | list[str] | list[int] | list[list[int]] = Field(json_schema_extra=_TEXT_ONLY)
     stream: StrictBool = False
     stream_options: StreamOptions | None = None
 
 
 class EmbeddingRequest(_Open):
     model: str = Field(min_length=1, max_length=200)
-    input: str | list[str] | list[int] | list[list[int]]
+    input: str | list[str] | list[int] | list[list[int]] = Field(json_schema_extra=_TEXT_ONLY)
 
 
 async def read_json_body(request: Request, max_bytes: int) -> dict[str, Any]:
@@ -84,7 +106,12 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     return parsed
 
 
-def validate(model: type[ModelT], body: dict[str, Any]) -> ModelT:
+def validate(
+    model: type[ModelT], body: dict[str, Any], limits: RequestLimits | None = None
+) -> ModelT:
+    """Check the body against the configured limits first (cheap, bounded), then its shape."""
+    if limits is not None:
+        enforce(limits, body, generates=issubclass(model, _Generation))
     try:
         return model.model_validate(body)
     except ValidationError as error:

@@ -2,15 +2,19 @@
 
 `open()` returns only once the opening entry is committed, and raises `AuditUnavailable`
 otherwise, so no backend is ever called without a record. `close()` appends the closing
-entry and never raises: the response has already gone out.
+entry and never raises: the response has already gone out. A closing the store cannot take
+waits in `PendingClosings` and is written when the store is back.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+
+from sqlalchemy import select
 
 from router.audit.config import AuditSettings
 from router.audit.envelope import seal
@@ -22,13 +26,18 @@ from router.audit.payload import (
     index_update,
     opening_payload,
 )
+from router.audit.pending import PendingClosings
 from router.audit.record import AuditClosing, AuditOpening
+from router.audit.sql_trail import AuditRecordRow
 from router.audit.store import PreparedEntry, append_entries
 from router.audit.writer import GroupCommitWriter
 from router.errors import AuditUnavailable
 from router.storage.db import Database
 
 log = logging.getLogger(__name__)
+
+_INDEX = AuditRecordRow.__table__  # type: ignore[attr-defined]
+_IDS_PER_QUERY = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +57,15 @@ class ChainedAuditTrail:
     ) -> None:
         self._database = database
         self._ring = ring
+        self._batched = batched
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
-            self._commit, max_batch=settings.batch_max_records, batched=batched
+            self._commit,
+            max_batch=settings.batch_max_records,
+            batched=batched,
+            linger_seconds=settings.closing_linger_seconds,
+        )
+        self._pending: PendingClosings[_Closing] = PendingClosings(
+            self._writer.write, self._still_open, lambda item: item.request_id
         )
 
     async def open(self, opening: AuditOpening) -> None:
@@ -62,13 +78,39 @@ class ChainedAuditTrail:
             ) from None
 
     async def close(self, request_id: str, closing: AuditClosing) -> None:
+        # Nobody waits for a closing entry (the response is out), so it is queued to share the
+        # next opening's commit rather than awaited; `aclose()` waits until it is written.
+        item = _Closing(request_id, closing)
+
+        def write_later() -> None:
+            log.error("audit record %s could not be completed yet; will retry", request_id)
+            self._pending.keep(item)
+
+        if self._batched:
+            self._writer.submit(item, on_failure=write_later)
+            return
         try:
-            await self._writer.write(_Closing(request_id, closing))
-        except Exception:  # noqa: BLE001 - the response is already out; record the failure
-            log.error("audit record %s could not be completed", request_id)
+            await self._writer.write(item)
+        except Exception:  # noqa: BLE001 - the response is already out; write it later
+            write_later()
 
     async def aclose(self) -> None:
+        await self._pending.aclose()
         await self._writer.aclose()
+
+    async def _still_open(self, request_ids: Collection[str]) -> set[str]:
+        return await asyncio.to_thread(self._open_among, list(request_ids))
+
+    def _open_among(self, request_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        with self._database.engine.connect() as connection:
+            for start in range(0, len(request_ids), _IDS_PER_QUERY):
+                chunk = request_ids[start : start + _IDS_PER_QUERY]
+                query = select(_INDEX.c.request_id).where(
+                    _INDEX.c.request_id.in_(chunk), _INDEX.c.completed_at.is_(None)
+                )
+                found.update(connection.execute(query).scalars())
+        return found
 
     def _commit(self, items: Sequence[AuditOpening | _Closing]) -> None:
         # Runs in a worker thread: sealing happens here, before the chain lock is taken.

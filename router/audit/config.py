@@ -45,6 +45,14 @@ class AuditSettings(BaseModel):
     batch_max_records: int = Field(
         default=256, ge=1, description="Most records one group commit writes at once."
     )
+    closing_linger_seconds: float = Field(
+        default=0.02,
+        ge=0,
+        le=1,
+        description="How long a closing entry may wait to share the next opening's commit. "
+        "Closings are written after the response has gone, so nobody waits for them; 0 "
+        "commits each at once.",
+    )
 
     def retention_for(self, workload: str) -> int:
         return self.workload_retention_days.get(workload, self.retention_days)

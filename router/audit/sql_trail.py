@@ -13,8 +13,8 @@ from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, SQLModel
 
 
-def _timestamp(nullable: bool = True) -> Column[dt.datetime]:
-    return Column(DateTime(timezone=True), nullable=nullable)
+def _timestamp(nullable: bool = True, index: bool = False) -> Column[dt.datetime]:
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
 
 
 class AuditRecordRow(SQLModel, table=True):
@@ -22,7 +22,7 @@ class AuditRecordRow(SQLModel, table=True):
 
     request_id: str = Field(primary_key=True, max_length=64)
     decision_id: str = Field(index=True, max_length=64)
-    received_at: dt.datetime = Field(sa_column=_timestamp(nullable=False))
+    received_at: dt.datetime = Field(sa_column=_timestamp(nullable=False, index=True))
     completed_at: dt.datetime | None = Field(default=None, sa_column=_timestamp())
     principal_kind: str
     principal_subject: str = Field(index=True)

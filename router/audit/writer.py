@@ -5,6 +5,10 @@ the previous commit ran, commits it at once in a worker thread, then wakes every
 caller still returns only after its own record is durable, but N callers pay for one commit.
 A batch that fails is split in halves and each retried, so one bad item fails only its own
 caller and costs about 2·log2(batch) extra commits, not one per item.
+
+Items nobody waits on in a hurry (a record's closing entry, written after the response has
+gone) may linger up to `linger_seconds` for an urgent item (the next opening) to share its
+commit: at low concurrency that halves the commits per request.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -22,23 +27,32 @@ log = logging.getLogger(__name__)
 
 class GroupCommitWriter(Generic[Item]):
     def __init__(
-        self, commit: Callable[[Sequence[Item]], None], *, max_batch: int, batched: bool = True
+        self,
+        commit: Callable[[Sequence[Item]], None],
+        *,
+        max_batch: int,
+        batched: bool = True,
+        linger_seconds: float = 0.0,
     ) -> None:
         self._commit = commit
         self._max_batch = max_batch
         self._batched = batched
+        self._linger = linger_seconds
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._queue: asyncio.Queue[tuple[Item, asyncio.Future[None]]] | None = None
+        self._queue: asyncio.Queue[_Queued[Item]] | None = None
         self._task: asyncio.Task[None] | None = None
 
-    async def write(self, item: Item) -> None:
-        """Return once `item` is committed; raise what the commit raised if it was not."""
+    async def write(self, item: Item, *, urgent: bool = True) -> None:
+        """Return once `item` is committed; raise what the commit raised if it was not.
+
+        A non-urgent item may wait up to the linger time for company before it is committed.
+        """
         if not self._batched:
             await asyncio.to_thread(self._commit, [item])
             return
         queue = self._queue_for_this_loop()
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        queue.put_nowait((item, done))
+        queue.put_nowait(_Queued(item, done, urgent))
         await asyncio.shield(done)  # a cancelled caller must not cancel the others' commit
 
     async def aclose(self) -> None:
@@ -51,7 +65,25 @@ class GroupCommitWriter(Generic[Item]):
                 await self._task
         self._task = self._queue = self._loop = None
 
-    def _queue_for_this_loop(self) -> asyncio.Queue[tuple[Item, asyncio.Future[None]]]:
+    def submit(self, item: Item, *, on_failure: Callable[[], None]) -> None:
+        """Queue a non-urgent item without waiting for its commit; it lingers for company.
+
+        For writes nobody waits on: `aclose()` still waits for them, and a failure calls
+        `on_failure` (the writer has already logged the cause).
+        """
+        if not self._batched:
+            raise RuntimeError("submit() needs the batched writer")
+        queue = self._queue_for_this_loop()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def report(future: asyncio.Future[None]) -> None:
+            if future.exception() is not None:
+                on_failure()
+
+        done.add_done_callback(report)
+        queue.put_nowait(_Queued(item, done, urgent=False))
+
+    def _queue_for_this_loop(self) -> asyncio.Queue[_Queued[Item]]:
         loop = asyncio.get_running_loop()
         if self._queue is None or self._loop is not loop or self._task is None:
             self._loop = loop
@@ -59,20 +91,41 @@ class GroupCommitWriter(Generic[Item]):
             self._task = loop.create_task(self._run(self._queue))
         return self._queue
 
-    async def _run(self, queue: asyncio.Queue[tuple[Item, asyncio.Future[None]]]) -> None:
+    async def _run(self, queue: asyncio.Queue[_Queued[Item]]) -> None:
         while True:
             batch = [await queue.get()]
-            while len(batch) < self._max_batch and not queue.empty():
-                batch.append(queue.get_nowait())
+            self._take_waiting(queue, batch)
+            if self._linger and not any(queued.urgent for queued in batch):
+                await self._wait_for_company(queue, batch)
             try:
                 await self._commit_batch(batch)
             finally:
                 for _ in batch:
                     queue.task_done()
 
-    async def _commit_batch(self, batch: list[tuple[Item, asyncio.Future[None]]]) -> None:
+    def _take_waiting(
+        self, queue: asyncio.Queue[_Queued[Item]], batch: list[_Queued[Item]]
+    ) -> None:
+        while len(batch) < self._max_batch and not queue.empty():
+            batch.append(queue.get_nowait())
+
+    async def _wait_for_company(
+        self, queue: asyncio.Queue[_Queued[Item]], batch: list[_Queued[Item]]
+    ) -> None:
+        deadline = asyncio.get_running_loop().time() + self._linger
+        while len(batch) < self._max_batch and not any(queued.urgent for queued in batch):
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return
+            try:
+                batch.append(await asyncio.wait_for(queue.get(), remaining))
+            except TimeoutError:
+                return
+            self._take_waiting(queue, batch)
+
+    async def _commit_batch(self, batch: list[_Queued[Item]]) -> None:
         try:
-            await asyncio.to_thread(self._commit, [item for item, _ in batch])
+            await asyncio.to_thread(self._commit, [queued.item for queued in batch])
         except Exception as error:  # noqa: BLE001 - retried in halves, each failure reported
             if len(batch) > 1:
                 log.warning("an audit batch of %d failed; retrying it in halves", len(batch))
@@ -87,8 +140,16 @@ class GroupCommitWriter(Generic[Item]):
         _settle(batch, error=False)
 
 
-def _settle(batch: Sequence[tuple[object, asyncio.Future[None]]], *, error: bool) -> None:
-    for _, done in batch:
+@dataclass(frozen=True, slots=True)
+class _Queued(Generic[Item]):
+    item: Item
+    done: asyncio.Future[None]
+    urgent: bool
+
+
+def _settle(batch: Sequence[_Queued[Item]], *, error: bool) -> None:
+    for queued in batch:
+        done = queued.done
         if done.done():
             continue
         if error:

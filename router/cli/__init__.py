@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "router.cli.classify",
     "router.cli.audit",
     "router.cli.policy",
+    "router.cli.report",
 )
 
 Handler = Callable[[argparse.Namespace], int]

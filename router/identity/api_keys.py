@@ -10,18 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, SQLModel, col, select
 
-from router.errors import AuthenticationFailed
+from router.errors import AuthenticationFailed, ServiceUnavailable
 from router.identity.principal import Principal, PrincipalKind
 from router.storage.db import Database
 from router.tiers import Tier
+
+log = logging.getLogger(__name__)
 
 KEY_PREFIX = "srk_"
 _ID_BYTES = 6
@@ -176,8 +180,17 @@ class ApiKeyStore:
         cached = self._cache.get(key_id)
         if cached is not None and now - cached[0] < self._cache_seconds:
             return cached[1]
-        with self._database.session() as session:
-            record = session.get(ApiKeyRecord, key_id)
+        try:
+            with self._database.session() as session:
+                record = session.get(ApiKeyRecord, key_id)
+        except SQLAlchemyError:
+            # Fail closed, and say so: a stale cache could honour a revoked key, and a 500
+            # would hide that the store, not the caller, is at fault.
+            log.error("the API key store is unreachable; refusing the request")
+            raise ServiceUnavailable(
+                "The credential store is unavailable; try again shortly.",
+                code="credential_store_unavailable",
+            ) from None
         self._cache[key_id] = (now, record)
         return record
 

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from router.errors import ClassificationRejected
 from router.phi.config import PhiConfig
+from router.phi.confusables import ConfusableFolder
+from router.phi.encoded import ENCODED_HINTS, encoded_runs
 from router.phi.entities import Classification, Entity, EntityType
 from router.phi.fields import OpaquePart, TextField, extract_chat_fields
 from router.phi.health import HealthDetector
@@ -29,6 +31,17 @@ from router.phi.scanner import Scanner
 from router.tiers import Tier
 
 _OPAQUE_TYPES = {"image": EntityType.PHOTO, "audio": EntityType.BIOMETRIC_ID}
+# Encodings inside encodings are decoded this many levels deep.
+_MAX_DECODING_DEPTH = 2
+# How much of each side of a boundary between two fields is scanned joined, so that an
+# identifier split across messages ("SSN 123-45" + "-6789") is still seen whole.
+_BOUNDARY_WINDOW = 48
+_DIGITS = frozenset("0123456789")
+_GLUE = frozenset("@.-/_")
+_SENTENCE_END = frozenset("!?")
+
+# A detection in original-text offsets: (start, end, candidate).
+_Located = tuple[int, int, Candidate]
 
 
 class Classifier:
@@ -40,13 +53,16 @@ class Classifier:
             lambda: Lexicon.load(self.config.common_word_min_count),
             self._health.single_words(),
         )
+        self._confusables = ConfusableFolder.load()
         self._scanner = Scanner(
             [recognizer.patterns() for recognizer in self._recognizers]
             + [self._health.patterns()]
             + [[Pattern("spaced", SPACED_DIGITS_HINT, first_only=True, max_length=0)]]
+            + [ENCODED_HINTS]
         )
         self._health_owner = len(self._recognizers)
         self._spacing_owner = self._health_owner + 1
+        self._encoded_owner = self._health_owner + 2
 
     def classify_text(self, text: str) -> Classification:
         return self.classify_fields([("text", text)])
@@ -76,17 +92,24 @@ class Classifier:
                 f"{self.config.max_scan_chars})",
                 code="content_too_large",
             )
-        entities: list[Entity] = []
+        found: list[list[_Located]] = []
         health: set[str] = set()
         for field in texts:
-            field_entities, field_health = self._scan_field(field)
-            entities.extend(field_entities)
+            located, field_health = self._detect(field.text)
+            found.append(located)
             health |= field_health
+        self._join_boundaries(texts, found)
+        entities = [
+            _entity(field, start, end, candidate)
+            for field, located in zip(texts, found, strict=True)
+            for start, end, candidate in located
+        ]
         entities.extend(self._opaque_entities(opaque))
         return _decide(tuple(entities), health, has_images=any(p.kind == "image" for p in opaque))
 
-    def _scan_field(self, field: TextField) -> tuple[list[Entity], set[str]]:
-        normalised = NormalisedText.of(field.text)
+    def _detect(self, original: str, depth: int = 0) -> tuple[list[_Located], set[str]]:
+        """Resolved detections in `original`'s offsets, and the health categories found."""
+        normalised = NormalisedText.of(original, self._confusables)
         hits = self._scanner.scan(normalised.text)
         if hits[self._spacing_owner]:
             # Rare: "1 2 3-4 5-6 7 8 9". Join the digits and scan the rewritten text.
@@ -97,22 +120,38 @@ class Classifier:
         for recognizer, recognizer_hits in zip(self._recognizers, hits, strict=False):
             candidates.extend(recognizer.recognize(text, recognizer_hits))
         health = self._health.categories(text, hits[self._health_owner])
-        entities = []
-        for candidate in resolve_overlaps(candidates, self.config.min_confidence):
-            start, end = normalised.to_original(candidate.start, candidate.end)
-            entities.append(
-                Entity(
-                    type=candidate.type,
-                    start=start,
-                    end=end,
-                    path=field.path,
-                    message_index=field.message_index,
-                    confidence=candidate.confidence,
-                    text=field.text[start:end],
-                    recognizer=candidate.recognizer,
+        if hits[self._encoded_owner] and depth < _MAX_DECODING_DEPTH:
+            hinted = {hit.tag for hit in hits[self._encoded_owner]}
+            for start, end, decoded in encoded_runs(text, hinted):
+                inner, inner_health = self._detect(decoded, depth + 1)
+                health |= inner_health
+                # Whatever the decoded text holds is reported over the whole encoded run.
+                candidates.extend(
+                    Candidate(c.type, start, end, c.confidence, f"decoded_{c.recognizer}")
+                    for _, _, c in inner
                 )
-            )
-        return entities, health
+        return [
+            (*normalised.to_original(candidate.start, candidate.end), candidate)
+            for candidate in resolve_overlaps(candidates, self.config.min_confidence)
+        ], health
+
+    def _join_boundaries(self, texts: Sequence[TextField], found: list[list[_Located]]) -> None:
+        """Find identifiers split between consecutive fields; report each field's part."""
+        for index in range(len(texts) - 1):
+            before, after = texts[index].text, texts[index + 1].text
+            tail = before[-_BOUNDARY_WINDOW:]
+            head = after[:_BOUNDARY_WINDOW]
+            if not tail.strip() or not head.strip() or _ends_sentence(tail):
+                continue  # a finished sentence does not continue into the next field
+            joiner = " " if _separate_words(tail, head) else ""
+            seam = len(tail)
+            located, _ = self._detect(tail + joiner + head)
+            for start, end, candidate in located:
+                if start >= seam or end <= seam + len(joiner):
+                    continue  # wholly on one side: already found there
+                offset = len(before) - len(tail)
+                _replace_overlapping(found[index], offset + start, len(before), candidate)
+                _replace_overlapping(found[index + 1], 0, end - seam - len(joiner), candidate)
 
     def _opaque_entities(self, opaque: Sequence[OpaquePart]) -> list[Entity]:
         entities = []
@@ -132,6 +171,46 @@ class Classifier:
                 )
             )
         return entities
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip()
+    if stripped[-1] in _SENTENCE_END:
+        return True
+    return stripped[-1] == "." and stripped[-2:-1].isalpha() and stripped[-3:-2].isalpha()
+
+
+def _separate_words(tail: str, head: str) -> bool:
+    """Whether two fields meet between words ("John" | "Smith") rather than inside an
+    identifier ("123-45" | "-6789", "john.smith@" | "example.com")."""
+    last, first = tail.rstrip()[-1:], head.lstrip()[:1]
+    if last in _GLUE or first in _GLUE:
+        return False
+    return not (last in _DIGITS and first in _DIGITS)
+
+
+def _replace_overlapping(
+    located: list[_Located], start: int, end: int, candidate: Candidate
+) -> None:
+    """Add a detection over [start, end), dropping those it overlaps."""
+    if end <= start:
+        return
+    located[:] = [item for item in located if item[1] <= start or item[0] >= end]
+    located.append((start, end, candidate))
+    located.sort(key=lambda item: item[0])
+
+
+def _entity(field: TextField, start: int, end: int, candidate: Candidate) -> Entity:
+    return Entity(
+        type=candidate.type,
+        start=start,
+        end=end,
+        path=field.path,
+        message_index=field.message_index,
+        confidence=candidate.confidence,
+        text=field.text[start:end],
+        recognizer=candidate.recognizer,
+    )
 
 
 def _decide(entities: tuple[Entity, ...], health: set[str], *, has_images: bool) -> Classification:

@@ -1,8 +1,10 @@
 """Normalisation before matching, with a map back to offsets in the original text.
 
 Evasions must not pass: Unicode compatibility forms (full-width digits, ligatures) are folded
-with NFKC, invisible characters are dropped, and digits spelled out one by one with spaces
-or dots ("1 2 3-4 5-6 7 8 9") are joined. Every detection is made on the normalised text
+with NFKC, digits of other scripts become ASCII digits, invisible characters are dropped,
+look-alike letters of other scripts in spoofed words are folded to ASCII
+(router/phi/confusables.py), and digits spelled out one by one with spaces or dots
+("1 2 3-4 5-6 7 8 9") are joined. Every detection is made on the normalised text
 and reported in original offsets, so a replacement always covers what the client sent.
 """
 
@@ -12,6 +14,8 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from router.phi.confusables import ConfusableFolder
 
 # Pattern strings, compiled on first use by `re`'s own cache (nothing is done at import).
 _NON_ASCII = r"[^\x00-\x7f]"
@@ -84,6 +88,8 @@ def _unicode_edits(text: str) -> list[tuple[int, int, str]]:
             edits.append((match.start(), match.end(), ""))
             continue
         folded = unicodedata.normalize("NFKC", char)
+        if category == "Nd" and folded == char:
+            folded = str(unicodedata.digit(char))  # "٣" (Arabic-Indic three) -> "3"
         if folded != char:
             edits.append((match.start(), match.end(), folded))
     return edits
@@ -109,7 +115,7 @@ class NormalisedText:
     maps: tuple[OffsetMap, ...]
 
     @classmethod
-    def of(cls, original: str) -> NormalisedText:
+    def of(cls, original: str, confusables: ConfusableFolder | None = None) -> NormalisedText:
         """Unicode folding only: cheap, and a no-op for ASCII text."""
         text = original
         maps: list[OffsetMap] = []
@@ -118,6 +124,8 @@ class NormalisedText:
             if edits:
                 text, offset_map = _rewrite(text, edits)
                 maps.append(offset_map)
+            if confusables is not None:
+                text = confusables.fold(text)  # one character for one: offsets stay
         return cls(original=original, text=text, maps=tuple(maps))
 
     def with_spaced_digits_joined(self) -> NormalisedText:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from router.identity.principal import Principal, PrincipalKind
@@ -83,6 +83,17 @@ def decide(facts: Facts, policy: Policy, policy_version: str) -> Decision:
     resolved = _resolve_model(facts, policy, workload, verdict)
     if isinstance(resolved, Decision):
         return resolved
+    if not any(
+        facts.capability in policy.routes[name].capabilities
+        for name in resolved
+        if name in policy.routes
+    ):
+        # A client error, not an outage: no route of the model could ever serve it.
+        return verdict.invalid(
+            "model.endpoint_unsupported",
+            f"The model '{facts.requested_model}' does not serve this endpoint.",
+            400,
+        )
     candidates = _candidates(policy, effective, resolved)
     permitted = [name for name in candidates if _permitted(policy.routes[name], effective, facts)]
     if not permitted:
@@ -155,7 +166,10 @@ def _resolve_model(
             for route in policy.models[model].routes
         )
     if facts.requested_model not in policy.models:
-        return verdict.invalid("model.unknown", "The requested model does not exist.", 404)
+        refusal = verdict.invalid("model.unknown", "The requested model does not exist.", 404)
+        # Not kept as the model either: the caller's text would reach metric labels, the
+        # audit index and SIEM events, and it could be anything, PHI included.
+        return replace(refusal, logical_model=None)
     if facts.requested_model not in workload.models:
         return verdict.invalid(
             "model.not_in_workload",

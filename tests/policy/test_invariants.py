@@ -102,6 +102,16 @@ def check_every_route_reached_is_permitted(case: Case, decision: Decision) -> No
 
 
 def check_no_permitted_healthy_route_means_refusal(case: Case, decision: Decision) -> None:
+    if decision.rule == "model.endpoint_unsupported":
+        # Only when no route of the model, enabled or not, could ever serve the endpoint.
+        assert decision.status_code == 400 and decision.route is None
+        serving = [
+            name
+            for name in _model_routes(case)
+            if case.facts.capability in case.policy.routes[name].capabilities
+        ]
+        assert serving == [], f"called unsupported while {serving} serve the endpoint"
+        return
     if decision.outcome not in (Outcome.ROUTE, Outcome.REFUSE):
         return
     facts = case.facts

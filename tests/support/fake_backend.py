@@ -2,7 +2,9 @@
 
 `ok` answers normally; `error-500` answers 500; `unavailable` answers 503; `malformed` sends
 invalid JSON; `hang` never answers; `cut-stream` dies mid-stream; `slow-stream` streams slowly;
-`tool-call` answers with a call of the first tool offered.
+`very-slow-stream` takes a second a word; `tool-call` answers with a call of the first tool
+offered; `firehose` streams without end, as fast as it is read (`firehose_chunks` counts what
+it produced).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class FakeBackend:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.cancelled_streams = 0
+        self.firehose_chunks = 0
         self.app = Starlette(
             routes=[
                 Route("/v1/models", self.models),
@@ -78,6 +81,8 @@ class FakeBackend:
             await asyncio.sleep(3600)
         if model == "tool-call":
             return _tool_call_answer(body)
+        if model == "firehose":
+            return StreamingResponse(self._firehose(), media_type="text/event-stream")
         if body.get("stream"):
             return StreamingResponse(self._stream(model), media_type="text/event-stream")
         return JSONResponse(_completion(model, "".join(WORDS)))
@@ -89,9 +94,21 @@ class FakeBackend:
                     raise ConnectionAbortedError("stream cut")  # uvicorn drops the connection
                 if model == "slow-stream":
                     await asyncio.sleep(0.3)
+                if model == "very-slow-stream":
+                    await asyncio.sleep(1.0)
                 yield _chunk(model, word)
             yield _chunk(model, None, "stop")
             yield b"data: [DONE]\n\n"
+        except asyncio.CancelledError:
+            self.cancelled_streams += 1
+            raise
+
+    async def _firehose(self) -> AsyncIterator[bytes]:
+        try:
+            while True:
+                self.firehose_chunks += 1
+                yield _chunk("firehose", "x" * 1024)
+                await asyncio.sleep(0)  # a dropped reader must not leave a busy loop
         except asyncio.CancelledError:
             self.cancelled_streams += 1
             raise

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from router.phi.gazetteer import Gazetteer
 from router.phi.lexicon import Lexicon
 from router.phi.recognizers.base import Recognizer
 
@@ -64,11 +65,13 @@ def build_recognizers(
     from router.phi.recognizers.vehicle import VehicleRecognizer
     from router.phi.recognizers.zip_code import ZipCodeRecognizer
 
+    gazetteer = Gazetteer.load()
+
     factories: dict[str, Callable[[], Recognizer]] = {
-        "name": lambda: NameRecognizer(load_lexicon(), clinical_words),
+        "name": lambda: NameRecognizer(load_lexicon(), clinical_words, gazetteer.countries),
         "street_address": StreetAddressRecognizer,
         "zip_code": ZipCodeRecognizer,
-        "city": CityRecognizer,
+        "city": lambda: CityRecognizer(gazetteer),
         "facility": FacilityRecognizer,
         "date": DateRecognizer,
         "age": AgeRecognizer,

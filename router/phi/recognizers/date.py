@@ -111,9 +111,20 @@ class DateRecognizer(Recognizer):
             confidence = self._confidence(text, hit)
             if confidence is None:
                 continue
-            if not personal:
+            if not personal and not self._record_form(text, hit):
                 confidence = min(confidence, UNANCHORED_CONFIDENCE)
             yield Candidate(EntityType.DATE, hit.start, hit.end, confidence, self.name)
+
+    def _record_form(self, text: str, hit: Hit) -> bool:
+        """A full numeric date or a timestamp: the form of a record, not of prose.
+
+        Guideline and drug text writes event dates in words ("approved on March 3,
+        1995"); "4/14/1962" or "2018-01-14 03:07:43" is how records and forms write them,
+        so these stay identifiers without a personal word (a miss is the worse error).
+        """
+        if hit.tag == "iso":
+            return ":" in text[hit.start : hit.end]
+        return hit.tag == "numeric" and self._year.search(text, hit.start, hit.end) is not None
 
     def _confidence(self, text: str, hit: Hit) -> float | None:
         value = text[hit.start : hit.end]

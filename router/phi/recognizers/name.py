@@ -13,6 +13,8 @@ disease", "Bell's palsy") are skipped.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
@@ -90,6 +92,28 @@ _EPONYM_FOLLOWERS = (
 )
 
 
+_COMPASS_WORDS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "upper",
+        "lower",
+        "greater",
+    ]
+)
+
+
 class _Token(NamedTuple):
     start: int
     end: int
@@ -112,8 +136,15 @@ class _Token(NamedTuple):
 class NameRecognizer(Recognizer):
     name = "name"
 
-    def __init__(self, lexicon: Lexicon, clinical_words: frozenset[str]) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        clinical_words: frozenset[str],
+        countries: frozenset[str] = frozenset(),
+    ) -> None:
         self._lexicon = lexicon
+        self._countries = countries
+        self._lexical_cached = functools.lru_cache(maxsize=65_536)(self._lexical)
         # Months stay out of this set: "April", "May", "June" are also first names.
         self._blocked = (
             clinical_words | frozenset(_FUNCTION_WORDS.split()) | frozenset(_WEEKDAYS.split())
@@ -122,7 +153,7 @@ class NameRecognizer(Recognizer):
         self._place_words = frozenset(_PLACE_WORDS.split())
         self._eponym = re.compile(_EPONYM_FOLLOWERS, re.IGNORECASE)
         self._after_cue = re.compile(
-            r"[\s.:,]{0,3}((?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
+            r"[\s.:,?]{0,3}((?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
             r"(?:,?[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
         )
         self._word = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*\.?")
@@ -144,25 +175,36 @@ class NameRecognizer(Recognizer):
             if not value[0].isupper() or (len(value) > 1 and value.lower() in blocked):
                 continue  # the common case, kept cheap: "The", "Patient", "Please"
             tokens.append(self._token(text, match.start(), match.end(), value))
+        lone: list[_Token] = []
         for run in self._runs(text, tokens):
+            if len(run) == 1:
+                lone.append(run[0])
             yield from self._judge_run(text, run)
+        yield from self._coordinated(text, lone)
         for cue in sorted(set(hits), key=lambda hit: hit.end):
             yield from self._after_cue_names(text, cue)
 
-    def _token(self, text: str, start: int, end: int, value: str) -> _Token:
+    def _lexical(self, value: str) -> tuple[bool, bool, bool, bool]:
+        """(first name, last name, common word, weekday or month) of a token's text."""
         key = fold(value)
         lexicon = self._lexicon
         parts = key.replace("\u2019", "'").split("-")
         first = key in lexicon.first_names or parts[0] in lexicon.first_names
         last = key in lexicon.last_names or parts[-1] in lexicon.last_names
-        initial = len(value) == 1 and text[end : end + 1] == "."
-        common = key in lexicon.common_words
+        return first, last, key in lexicon.common_words, key in self._weekdays_and_months
+
+    def _token(self, text: str, start: int, end: int, value: str) -> _Token:
+        # Look-ups are cached per token text: names and capitalised words repeat a lot.
+        first, last, common, calendar = self._lexical_cached(value)
+        initial = len(value) == 1 and (
+            text[end : end + 1] == "." or _bare_middle_initial(text, start, end, value)
+        )
         return _Token(
             start,
             end,
             first,
             last,
-            common or key in self._weekdays_and_months,
+            common or calendar,
             not initial
             and (
                 (common and not (first or last))
@@ -209,6 +251,7 @@ class NameRecognizer(Recognizer):
             part = []
 
     def _judge_part(self, text: str, part: list[_Token]) -> Candidate | None:
+        part = _trim_shouted_words(part)
         words = [token for token in part if not token.initial]
         if not words:
             return None
@@ -241,18 +284,51 @@ class NameRecognizer(Recognizer):
         # A lone surname-list word ("Portal", "Hoehn") is too often something else.
         return 0.75 if token.first else 0.45
 
+    def _coordinated(self, text: str, lone: list[_Token]) -> Iterator[Candidate]:
+        """Surnames listed together: "Torpy and Salinas", "Morrison, Rogers and Torres".
+
+        A lone surname-list word is too weak alone; two capitalised words joined by "and"
+        or a comma, one of them a listed uncommon name, are people named together.
+        """
+        for left, right in itertools.pairwise(lone):
+            if text[left.end : right.start] not in {" and ", ", ", " & ", " or "}:
+                continue
+            pair = (left, right)
+            if any(t.blocked or t.common or t.all_caps or t.end - t.start < 3 for t in pair):
+                continue
+            if not (left.strong or right.strong) or self._is_place(text, [left, right]):
+                continue
+            if _in_brackets(text, left.start) or self._eponym.match(text, right.end):
+                continue  # "(Hoehn and Yahr)", "Kaplan and Meier method": eponyms
+            for token in pair:
+                yield Candidate(EntityType.NAME, token.start, token.end, 0.7, self.name)
+
     def _is_place(self, text: str, part: list[_Token]) -> bool:
-        return any(fold(text[token.start : token.end]) in self._place_words for token in part)
+        if any(fold(text[token.start : token.end]) in self._place_words for token in part):
+            return True
+        # "New Zealand", "Southern Poland": a country, or a region of one ("Tina Holland"
+        # is a person: only a compass word may come before the country's name).
+        whole = fold(text[part[0].start : part[-1].end])
+        if whole in self._countries:
+            # "Jordan", "Georgia", "Chad" alone are first names as often as countries.
+            return len(part) > 1 or not part[0].first
+        head, _, rest = whole.partition(" ")
+        return head in _COMPASS_WORDS and rest in self._countries
 
     def _after_cue_names(self, text: str, cue: Hit) -> Iterator[Candidate]:
         match = self._after_cue.match(text, cue.end)
         if match is None:
             return
         is_title = cue.tag == "title"
+        if is_title and _glued_to_code(text, cue.end):
+            return  # "MRN: 86131-MS. Started": letters of a code, not a title
         weak = cue.tag == "weak"
         taken: list[tuple[int, int]] = []
         for word in self._word.finditer(text, match.start(1), match.end(1)):
-            if not self._accept_after_cue(word.group(), is_title=is_title, weak=weak):
+            accepted = self._accept_after_cue(
+                word.group(), is_title=is_title, weak=weak, first=not taken
+            )
+            if not accepted:
                 break
             after_comma = bool(taken) and "," in text[taken[-1][1] : word.start()]
             if after_comma and fold(word.group()) not in self._lexicon.first_names:
@@ -268,7 +344,9 @@ class NameRecognizer(Recognizer):
         confidence = 0.95 if is_title else (0.7 if weak else 0.85)
         yield Candidate(EntityType.NAME, start, end, confidence, self.name)
 
-    def _accept_after_cue(self, word: str, *, is_title: bool, weak: bool) -> bool:
+    def _accept_after_cue(
+        self, word: str, *, is_title: bool, weak: bool, first: bool = True
+    ) -> bool:
         bare = word.rstrip(".")
         key = fold(bare)
         if not bare or key in self._blocked:
@@ -276,7 +354,8 @@ class NameRecognizer(Recognizer):
         capitalised = bare[0].isupper()
         listed = key in self._lexicon.first_names or key in self._lexicon.last_names
         if len(bare) == 1:
-            return capitalised and word.endswith(".")
+            # "J. Smith", or a middle initial without its full stop ("Ruth R Montez").
+            return capitalised and (word.endswith(".") or (not first and bare != "I"))
         if weak:
             # "from Boston", "by Pfizer": only a listed, capitalised, uncommon name counts.
             return capitalised and listed and key not in self._lexicon.common_words
@@ -284,3 +363,40 @@ class NameRecognizer(Recognizer):
         if is_title:
             return capitalised or (listed and not common)
         return (capitalised or listed) and not common
+
+
+def _bare_middle_initial(text: str, start: int, end: int, value: str) -> bool:
+    """A middle initial without its full stop: one capital between two words ("Stephan M
+    Urner")."""
+    return (
+        value != "I"
+        and start >= 2
+        and text[start - 1] == " "
+        and text[start - 2].isalpha()
+        and text[end : end + 1] == " "
+        and text[end + 1 : end + 2].isupper()
+    )
+
+
+def _in_brackets(text: str, position: int) -> bool:
+    """Whether an opening bracket comes shortly before, on the same line, unclosed."""
+    window = text[max(0, position - 40) : position]
+    return window.rfind("(") > max(window.rfind(")"), window.rfind("\n"))
+
+
+def _glued_to_code(text: str, title_end: int) -> bool:
+    """Whether the title that ends here is the tail of a code ("86131-MS")."""
+    start = title_end
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    return start > 0 and (text[start - 1] in "-/_#" or text[start - 1].isdigit())
+
+
+def _trim_shouted_words(part: list[_Token]) -> list[_Token]:
+    """In upper-case text, common words at the edges of a longer run ("JOHN SMITH HAS")
+    are prose, not part of the name."""
+    while len(part) > 2 and part[-1].all_caps and part[-1].common:
+        part = part[:-1]
+    while len(part) > 2 and part[0].all_caps and part[0].common:
+        part = part[1:]
+    return part

@@ -1,6 +1,9 @@
-"""Telephone and fax numbers: North American, international, and grouped digits after a cue.
+"""Telephone and fax numbers: North American (with extensions), international, national
+forms with an area code in parentheses ("(08) 8747 6301"), and grouped or dotted digits
+("01.84.17.61.18", "467 3395") next to a cue before ("call me on", "Phone:") or after
+("... office", "-Fax").
 
-A number is a fax number when "fax" comes shortly before it.
+A number is a fax number when "fax" comes shortly before or right after it.
 """
 
 from __future__ import annotations
@@ -20,12 +23,18 @@ from router.phi.recognizers.base import (
     window_before,
 )
 
-_EXTENSION = r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?"
+# The last four digits, then an extension or a word boundary (Hyperscan has no look-ahead,
+# and "3560x4587" has no boundary after the digits).
+_LAST_FOUR = r"\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6}\b|\b)"
+# A cue word, then at most two short words ("call me on", "my registered").
 _PHONE_CUE = (
     r"\b(?:phone|ph|tel|telephone|call|called|calling|cell|mobile|mob|home|work|reach|"
-    r"text|contact|number|no|pager|beeper|answering|at|fax|whatsapp|landline|#)\b\W*$"
+    r"text|contact|number|no|pager|beeper|answering|fax|whatsapp|landline|desk|office|"
+    r"registered|#)\b\W*(?:[a-z]{1,4}\W+){0,2}$"
 )
+_PHONE_CUE_AFTER = r"^[ \t\-\\,]{0,3}(?:office|mobile|cell|home|work|fax|desk|phone|tel)\b"
 _FAX_CUE = r"\bfax\b"
+_NEEDS_CUE = frozenset({"grouped", "plain"})
 
 
 class PhoneRecognizer(Recognizer):
@@ -34,32 +43,52 @@ class PhoneRecognizer(Recognizer):
     def __init__(self) -> None:
         self._phone_cue = re.compile(_PHONE_CUE)
         self._fax_cue = re.compile(_FAX_CUE)
+        self._phone_cue_after = re.compile(_PHONE_CUE_AFTER)
 
     def patterns(self) -> Sequence[Pattern]:
         return (
             Pattern(
                 "nanp",
-                r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.\-])\d{3}[\s.\-]\d{4}\b" + _EXTENSION,
+                r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.\-])\d{3}[\s.\-]" + _LAST_FOUR,
                 caseless=True,
-                max_length=32,
+                max_length=40,
             ),
+            # "(08) 8747 6301", "(71) 4233-6306", "(37) 788-063": an area code in brackets.
+            Pattern("bracketed", r"\(\d{2,4}\)\s?\d{3,4}[\s.\-]\d{3,4}\b", max_length=32),
             Pattern("international", r"\+\d{1,3}(?:[\s.\-]?\(?\d{1,5}\)?){2,6}\b", max_length=32),
-            Pattern("grouped", r"\b\d{2,5}(?:[\s.\-]\d{2,5}){2,4}\b", max_length=32),
+            Pattern("grouped", r"\b\d{2,5}(?:[\s.\-]\d{2,8}){1,4}\b", max_length=32),
             Pattern("plain", r"\b\d{10,11}\b", max_length=32),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
-        for hit in drop_nested(longest_per_start(hits)):
-            value = text[hit.start : hit.end]
-            digits = count_digits(value)
-            before = window_before(text, hit.start, 24)
+        accepted: list[tuple[Hit, float]] = []
+        for hit in longest_per_start(hits):
+            digits = count_digits(text[hit.start : hit.end])
+            # Only loose shapes need a cue; looking for one costs, so only they look.
+            needs_cue = hit.tag in _NEEDS_CUE and 7 <= digits <= 13
             confidence = self._confidence(
-                hit.tag, digits, self._phone_cue.search(before) is not None
+                hit.tag, digits, needs_cue and self._has_cue(text, hit.start, hit.end)
             )
-            if confidence is None:
-                continue
-            entity_type = EntityType.FAX if self._fax_cue.search(before) else EntityType.PHONE
-            yield Candidate(entity_type, hit.start, hit.end, confidence, self.name)
+            if confidence is not None:
+                accepted.append((hit, confidence))
+        # Only accepted hits compete: an unaccepted "grouped" reading of a NANP number
+        # must not hide the NANP reading of the same digits.
+        best = {hit: confidence for hit, confidence in accepted}
+        for hit in drop_nested([hit for hit, _ in accepted]):
+            before = window_before(text, hit.start, 32)
+            cue_after = self._phone_cue_after.search(text[hit.end : hit.end + 10].lower())
+            is_fax = (
+                cue_after.group().endswith("fax")
+                if cue_after
+                else bool(self._fax_cue.search(before[-16:]))
+            )
+            entity_type = EntityType.FAX if is_fax else EntityType.PHONE
+            yield Candidate(entity_type, hit.start, hit.end, best[hit], self.name)
+
+    def _has_cue(self, text: str, start: int, end: int) -> bool:
+        if self._phone_cue.search(window_before(text, start, 32)):
+            return True
+        return self._phone_cue_after.search(text[end : end + 10].lower()) is not None
 
     @staticmethod
     def _confidence(tag: str, digits: int, has_cue: bool) -> float | None:
@@ -67,6 +96,8 @@ class PhoneRecognizer(Recognizer):
             return 0.9
         if tag == "international":
             return 0.85 if 8 <= digits <= 15 else None
+        if tag == "bracketed":
+            return 0.85 if 7 <= digits <= 12 else None
         if tag == "grouped":
             # Digit groups are often doses or lab series; only a cue makes them a number.
             return 0.75 if has_cue and 7 <= digits <= 13 else None

@@ -1,6 +1,9 @@
 """Street addresses and their parts: "1234 Oak Street", "55 W. 3rd Ave, Apt 4B",
-"P.O. Box 12", European "Hammarvägen 15" and "Rue de Piétrain 371", and whatever follows
-an address cue ("lives at ...") up to the end of the line.
+"P.O. Box 12", European "Hammarvägen 15" and "Rue de Piétrain 371", "28245 Puruntie 82
+Apt. 595", military "PSC 6293, Box 8158 / APO AP 04336", and whatever follows an address
+cue ("lives at ...") up to the end of the line. A postal address written over several lines
+is taken whole: the short lines after a street line (unit, town, region, postcode) belong
+to it.
 """
 
 from __future__ import annotations
@@ -42,6 +45,17 @@ _UNIT = (
 )
 _NAME_WORD = r"[A-Z0-9][A-Za-z0-9.'\-]*"
 _STRONG_SUFFIXES = "street|avenue|road|boulevard|lane|drive|court|parkway|highway|terrace"
+# A line of a postal address block: short, no sentence, no contact detail.
+_BLOCK_LINE = (
+    r"\n(?:[ \t]*\n)?[ \t>?*\-]*(?![^\n]*(?:@|https?:|www\.|"
+    r"\b(?i:phone|mobile|cell|fax|desk|office|tel|e-?mail|website|date|name|dob)\b))"
+    r"(?P<line>[^\W_][^\n.!?;:]{0,38}?)[ \t,]*(?=\n|$)"
+)
+# "28245 Puruntie 82 Apt. 595": house number, street name, number, then a unit or line end.
+_NUMBERED_STREET = (
+    r"\b\d{1,6}\s+[A-Z][A-Za-z'\-]+(?:\s+[A-Za-z][A-Za-z'\-]*){0,3}\s+\d{1,5}[A-Za-z]?\.?"
+    r"(?:\s*,|\s*\n|\s+(?i:apt|apartment|suite|ste|unit)\b\.?\s*#?\d{1,6})"
+)
 _EUROPEAN = (
     "[A-Z][a-z]+(?:vagen|gatan|gata|strasse|weg|laan|straat|katu|kuja|gade|vej|veien|"
     "vegen|utca|ulica|platz|allee|gasse|plein|kade|singel|gracht)"
@@ -54,6 +68,7 @@ class StreetAddressRecognizer(Recognizer):
     def __init__(self) -> None:
         self._cue_tail = re.compile(r"(?:\s+is)?[\s:\-]*", re.IGNORECASE)
         # The address ends at the end of the line or sentence, or where prose resumes.
+        self._block_line = re.compile(_BLOCK_LINE)
         self._rest_of_line = re.compile(
             r"[^\n;!?]{3,90}?(?=[\n;!?]|\.(?:\s|$)|$|\s(?:with|and|for|who|since|because|but)\s)"
         )
@@ -88,6 +103,20 @@ class StreetAddressRecognizer(Recognizer):
                 max_length=80,
             ),
             Pattern("po_box", r"\bp\.?\s?o\.?\s*box\s+\d+\b", caseless=True, max_length=80),
+            Pattern("street", _NUMBERED_STREET, max_length=80),
+            Pattern(
+                "street",
+                r"\b[A-Z][A-Za-z'\-]+(?:\s+[A-Za-z][A-Za-z'\-]*){0,3}\s+\d{1,5}[A-Za-z]?\.?,?\s+"
+                r"(?i:apt|apartment|suite|ste)\b\.?\s*#?\d{1,6}",
+                max_length=80,
+            ),
+            Pattern(
+                "po_box",
+                r"\b(?:psc|cmr|unit)\s+\d{3,5},?\s+box\s+\d{3,5}\b|"
+                r"\b(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}\b",
+                caseless=True,
+                max_length=80,
+            ),
             Pattern(
                 "european", rf"\b{_EUROPEAN}\s+\d{{1,5}}[A-Za-z]?\b", caseless=True, max_length=80
             ),
@@ -114,7 +143,20 @@ class StreetAddressRecognizer(Recognizer):
                 yield from self._after_cue(text, hit)
                 continue
             confidence = 0.9 if hit.tag in {"street", "po_box"} else 0.75
-            yield Candidate(EntityType.LOCATION, hit.start, hit.end, confidence, self.name)
+            end = hit.end
+            while end > hit.start and text[end - 1] in " \t\n,":
+                end -= 1
+            end = self._block_end(text, end)
+            yield Candidate(EntityType.LOCATION, hit.start, end, confidence, self.name)
+
+    def _block_end(self, text: str, end: int) -> int:
+        """Extend a street line over the address lines under it (up to five)."""
+        for _ in range(5):
+            line = self._block_line.match(text, _line_end(text, end))
+            if line is None:
+                break
+            end = line.end("line")
+        return end
 
     def _after_cue(self, text: str, hit: Hit) -> Iterator[Candidate]:
         # "address: 5049 Harjukuja 54, SEINAJOKI": the address is what follows the cue,
@@ -127,3 +169,11 @@ class StreetAddressRecognizer(Recognizer):
         value = rest.group().rstrip(" ,")
         if value and any(char.isdigit() for char in value):
             yield Candidate(EntityType.LOCATION, start, start + len(value), 0.7, self.name)
+
+
+def _line_end(text: str, position: int) -> int:
+    """Where the current line ends, if only commas and spaces are left on it."""
+    cursor = position
+    while cursor < len(text) and text[cursor] in " \t,":
+        cursor += 1
+    return cursor

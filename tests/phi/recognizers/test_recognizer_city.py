@@ -11,11 +11,15 @@ POSITIVES = [
     ("She lives in Oakland with her son", "Oakland"),
     ("moved to Springfield, IL last year", "Springfield"),
     ("resident of Marin County", "Marin County"),
+    ("We moved here from Kenosha", "Kenosha"),
+    ("I'm in Miami for the week", "Miami"),
 ]
 NEGATIVES = [
     "He lives in fear of falling",
     "Based in California",
     "from Texas",
+    "I will be travelling to France next week",
+    "Seen in clinic and referred to Cardiology",
 ]
 
 

@@ -15,6 +15,8 @@ POSITIVES = [
     ("Patient admitted 2023-04-12 10:30", "2023-04-12 10:30"),
     ("DOB: Mar 3, 1950", "Mar 3, 1950"),
     ("I was seen on 5/12 by the nurse", "5/12"),
+    ("It's like that since 4/14/1962", "4/14/1962"),
+    ("When: 2006-04-07 09:00:27", "2006-04-07 09:00:27"),
 ]
 NEGATIVES = [
     "The committee met last Tuesday",

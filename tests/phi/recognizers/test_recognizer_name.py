@@ -20,6 +20,11 @@ POSITIVES = [
     ("PT NAME: SCARPETTA, VITO", "SCARPETTA, VITO"),
     ("daughter June Smith visited", "June Smith"),
     ("Dear Łukasz Korniak,", "Łukasz Korniak"),
+    ("Stephan M Urner\n4844 Main Street", "Stephan M Urner"),
+    ("My name is Ruth R Montez.", "Ruth R Montez"),
+    ("What's your last name? Magnusson", "Magnusson"),
+    ("Torpy and Salinas were precision engineers.", "Torpy"),
+    ("Discharge summary: Tina Holland, 92 yo", "Tina Holland"),
 ]
 NEGATIVES = [
     "Parkinson disease and Bell's palsy",
@@ -28,6 +33,9 @@ NEGATIVES = [
     "Seen in April for follow-up",
     "PATIENT PRESENTS WITH CHEST PAIN",
     "Portal login failed",
+    "Compare Parkinson staging (Hoehn and Yahr) with other scales",
+    "I'm glad that New Zealand is moving in that direction",
+    "MRN: 86131-MS. Started gabapentin 20 mg daily.",
 ]
 
 

@@ -12,11 +12,18 @@ POSITIVES = [
     ("phone (415) 555-0132 x204", "(415) 555-0132 x204"),
     ("reach me at +44 20 7946 0958", "+44 20 7946 0958"),
     ("They're not answering at 78 651 450", "78 651 450"),
+    ("Desk: (898)666-3621x0135", "(898)666-3621x0135"),
+    ("Can someone call me on 01.84.17.61.18?", "01.84.17.61.18"),
+    ("Phone:\n467 3395\n", "467 3395"),
+    ("(08) 8747 6301 is my number", "(08) 8747 6301"),
+    ("416 60 039 office", "416 60 039"),
 ]
 NEGATIVES = [
     "Doses of 10 20 40 80 mg were studied",
     "BP 120/80 HR 72",
     "take 2 tablets 3 times a day for 10 days",
+    "Give 2 tabs 3 times a day for 10 days",
+    "dose 250 500 mg",
 ]
 
 

@@ -12,11 +12,17 @@ POSITIVES = [
     ("Mail to 55 W. 3rd Ave, Apt 4B", "55 W. 3rd Ave, Apt 4B"),
     ("P.O. Box 4471", "P.O. Box 4471"),
     ("his address: 5049 Harjukuja 54, SEINAJOKI", "5049 Harjukuja 54, SEINAJOKI"),
+    (
+        "28245 Puruntie 82 Apt. 595\n   LAPPEENRANTA\n    53650",
+        "28245 Puruntie 82 Apt. 595\n   LAPPEENRANTA\n    53650",
+    ),
+    ("Meet me at PSC 1437, Box 3833\nAPO AA 66791", "PSC 1437, Box 3833\nAPO AA 66791"),
 ]
 NEGATIVES = [
     "5 days in a row",
     "a 10 minute walk after meals",
     "In 2021, about 1 in 3 adults",
+    "Take 2 Tylenol 500 mg at night\nThen rest",
 ]
 
 

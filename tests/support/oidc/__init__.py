@@ -90,6 +90,8 @@ class OidcProvider:
     workdir: Path
     port: int = field(default_factory=lambda: free_port("127.0.0.1"))
     keys: list[RSAKey] = field(default_factory=lambda: [signing_key("key-1")])
+    clients: list[dict[str, Any]] = field(default_factory=_clients)
+    accounts: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(ACCOUNTS))
     _process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -102,8 +104,8 @@ class OidcProvider:
             "port": self.port,
             "audience": AUDIENCE,
             "keys": [key.as_dict(private=True) for key in self.keys],
-            "clients": _clients(),
-            "accounts": ACCOUNTS,
+            "clients": self.clients,
+            "accounts": self.accounts,
         }
         config_file = self.workdir / "oidc-config.json"
         config_file.write_text(json.dumps(config))
@@ -198,8 +200,9 @@ def _sign_in(browser: httpx.Client, response: httpx.Response, form: dict[str, st
 
 
 @contextmanager
-def running_provider(workdir: Path) -> Iterator[OidcProvider]:
-    provider = OidcProvider(workdir)
+def running_provider(workdir: Path, **options: Any) -> Iterator[OidcProvider]:
+    """`options`: fields of `OidcProvider` (port, clients, accounts) other than the defaults."""
+    provider = OidcProvider(workdir, **options)
     provider.start()
     try:
         yield provider

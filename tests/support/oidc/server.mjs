@@ -44,6 +44,9 @@ const provider = new Provider(config.issuer, {
     ? { accountId, claims: async () => accountClaims(accountId) }
     : undefined),
   extraTokenClaims,
+  // ID tokens carry the profile and groups claims (as Entra ID, Keycloak and Okta can be set up
+  // to do), so that the dashboard login reads roles from the validated ID token.
+  conformIdTokenClaims: false,
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   features: {
     devInteractions: { enabled: false },
@@ -103,11 +106,27 @@ async function consent(ctx) {
   });
 }
 
+// A browser (the dashboard's browser test) gets a plain HTML form for the same two steps.
+function interactionPage(uid, prompt) {
+  const fields = prompt === 'login'
+    ? '<label>Login <input name="login" id="login"></label>'
+      + '<label>Password <input name="password" id="password" type="password"></label>'
+      + '<label>One-time code <input name="otp" id="otp"></label>'
+    : '<p>Allow the governance dashboard to see who you are?</p>';
+  return `<!doctype html><html><body><form method="post" action="/interaction/${uid}/${prompt}">`
+    + `${fields}<button type="submit" id="submit">Continue</button></form></body></html>`;
+}
+
 provider.use(async (ctx, next) => {
   const match = interactionPath.exec(ctx.path);
   if (!match) return next();
   if (ctx.method === 'GET' && !match[2]) {
     const { uid, prompt } = await provider.interactionDetails(ctx.req, ctx.res);
+    if (ctx.accepts('json', 'html') === 'html') {
+      ctx.type = 'html';
+      ctx.body = interactionPage(uid, prompt.name);
+      return undefined;
+    }
     ctx.body = { uid, prompt: prompt.name };
     return undefined;
   }

@@ -136,6 +136,9 @@ database-url: {{ $v.database.url | b64enc }}
 {{- if and $v.oidc.clientSecret (not $v.oidc.existingSecret) }}
 oidc-client-secret: {{ $v.oidc.clientSecret | b64enc }}
 {{- end }}
+{{- if and $v.dashboardSession.secret (not $v.dashboardSession.existingSecret) }}
+dashboard-session-secret: {{ $v.dashboardSession.secret | b64enc }}
+{{- end }}
 {{- if and $v.redis.url (not $v.redis.existingSecret) }}
 redis-url: {{ $v.redis.url | b64enc }}
 {{- end }}
@@ -247,6 +250,15 @@ listed at once. Included by every template that depends on these values.
 {{- end -}}
 {{- if and $v.audit.keyEncryptionKey (not $v.audit.existingSecret) (ne (len (b64dec $v.audit.keyEncryptionKey)) 32) -}}
 {{- $errors = append $errors "audit.keyEncryptionKey must be 32 random bytes in base64 (openssl rand -base64 32)." -}}
+{{- end -}}
+{{- /* Dashboard login: its cookies are sealed with a session secret shared by replicas. */ -}}
+{{- $login := or $v.oidc.existingSecret $v.oidc.clientSecret -}}
+{{- $session := or $v.dashboardSession.existingSecret $v.dashboardSession.secret -}}
+{{- if and $production $login (not $session) -}}
+{{- $errors = append $errors "dashboardSession.existingSecret (or dashboardSession.secret) is required in production with the dashboard login (oidc): the router refuses to start without a session secret." -}}
+{{- end -}}
+{{- if and $v.dashboardSession.secret (not $v.dashboardSession.existingSecret) (lt (len $v.dashboardSession.secret) 32) -}}
+{{- $errors = append $errors "dashboardSession.secret must be at least 32 characters (openssl rand -base64 48)." -}}
 {{- end -}}
 {{- /* Database. */ -}}
 {{- if and $production $sqlite -}}

