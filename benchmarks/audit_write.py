@@ -13,16 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import secrets
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -32,22 +27,10 @@ from router.audit.keyring import load_key_ring
 from router.audit.verify import verify_chain
 from router.storage.db import Database
 from tests.audit.records import opening
+from tests.storage.databases import postgres_url
 
 CONCURRENCY = (1, 16, 50, 64)
 BODY = b'{"model":"chat","messages":[{"role":"user","content":"' + b"x" * 2000 + b'"}]}'
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "dbname": "test", "user": "postgres"}
-
-
-@contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
-    name = f"sr_bench_audit_{secrets.token_hex(6)}"
-    with psycopg.connect(**POSTGRES, autocommit=True) as admin:  # type: ignore[arg-type]
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(**POSTGRES, autocommit=True) as admin:  # type: ignore[arg-type]
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def measure(trail: ChainedAuditTrail, records: int, concurrency: int, tag: str) -> str:
@@ -93,7 +76,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         run_database("SQLite (WAL)", f"sqlite:///{directory / 'bench.db'}", directory, args.records)
-        with postgres_database() as url:
+        with postgres_url("bench_audit") as url:
             run_database("PostgreSQL 127.0.0.1", url, directory, args.records)
 
 

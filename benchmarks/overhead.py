@@ -29,9 +29,9 @@ from benchmarks.targets import (
     Target,
     instant_upstream,
     litellm_proxy,
-    postgres_database,
     router,
 )
+from tests.storage.databases import postgres_url
 
 RESULTS = Path(__file__).with_name("results")
 SHORT = {
@@ -197,7 +197,7 @@ def target_factories(
 ) -> dict[str, Callable[[], AbstractContextManager[Target]]]:
     @contextlib.contextmanager
     def with_postgres() -> Iterator[Target]:
-        with postgres_database() as url, router(work, upstream, workloads, url) as target:
+        with postgres_url("bench") as url, router(work, upstream, workloads, url) as target:
             yield target
 
     @contextlib.contextmanager

@@ -38,8 +38,8 @@ from sqlalchemy import text
 from benchmarks import soak_report
 from benchmarks.processes import VENV_BIN, create_api_key, pick_port, running
 from benchmarks.soak_report import Sample, SoakResult
-from benchmarks.targets import postgres_database
 from router.storage.db import Database
+from tests.storage.databases import postgres_url
 
 RESULTS = Path(__file__).with_name("results")
 WORKLOADS = {"general": "non_phi", "members": "sometimes_phi", "clinical": "phi_heavy"}
@@ -256,7 +256,7 @@ def database(use_postgres: bool) -> Iterator[str | None]:
     if not use_postgres:
         yield None
         return
-    with postgres_database() as url:
+    with postgres_url("bench") as url:
         yield url
 
 

@@ -17,14 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import yaml
 
 from benchmarks.processes import REPO, VENV_BIN, create_api_key, pick_port, running
 
 LITELLM_VERSION = "1.105.3"
 LITELLM_VENV = REPO / "benchmarks" / ".venv-litellm"
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @dataclass(frozen=True)
@@ -55,18 +53,6 @@ def instant_upstream(work: Path, chunks: int, delay_ms: float) -> Iterator[Targe
     url = f"http://127.0.0.1:{port}"
     with running(command, f"{url}/v1/models", log_file=work / "upstream.log") as process:
         yield Target("direct", f"{url}/v1", process.pid, {})
-
-
-@contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
-    name = f"sr_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import JSONResponse, Response
 
-from router.api.openai_routes import services
+from router.api.openai_routes import services_of
 
 router = APIRouter()
 
@@ -21,7 +21,7 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> Response:
-    svc = services(request)
+    svc = services_of(request)
     writable = await anyio.to_thread.run_sync(svc.database.check_writable)
     health = svc.registry.health() if svc.registry else {}
     checks: dict[str, Any] = {
@@ -36,7 +36,7 @@ async def readyz(request: Request) -> Response:
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
-    svc = services(request)
+    svc = services_of(request)
     # Reading every worker's files in multiprocess mode touches the disk: off the event loop.
     scrape = await anyio.to_thread.run_sync(svc.metrics.exposition)
     return Response(scrape, media_type=CONTENT_TYPE_LATEST)

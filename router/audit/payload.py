@@ -20,6 +20,42 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+def request_metadata(opening: AuditOpening) -> dict[str, Any]:
+    """Where the request came from, how it was classified and what the policy decided.
+
+    Shared by the chain payload, the index row and the export event, which must agree.
+    """
+    return {
+        "client_ip": opening.client_ip,
+        "user_agent": opening.user_agent[:300],
+        "endpoint": opening.endpoint,
+        "workload": opening.workload,
+        "declared_tier": opening.declared_tier,
+        "detected_tier": opening.detected_tier,
+        "effective_tier": opening.effective_tier,
+        # Sorted so that a flat export event lists entity types in a stable order.
+        "entity_counts": dict(sorted(opening.entity_counts.items())),
+        "outcome": opening.outcome,
+    }
+
+
+def route_metadata(opening: AuditOpening) -> dict[str, Any]:
+    """Where the policy sent the request, under which rule, and to which model.
+
+    Kept apart from `request_metadata` because the export event puts its
+    `decided_route` between the two.
+    """
+    return {
+        "route": opening.route,
+        "rule": opening.rule,
+        "policy_version": opening.policy_version,
+        "reason": opening.reason,
+        "logical_model": opening.logical_model,
+        "upstream_model": opening.upstream_model,
+        "deidentified": opening.deidentified,
+    }
+
+
 def opening_payload(opening: AuditOpening, recorded_at: dt.datetime) -> dict[str, Any]:
     principal = opening.principal
     return {
@@ -35,22 +71,8 @@ def opening_payload(opening: AuditOpening, recorded_at: dt.datetime) -> dict[str
             "authentication_methods": sorted(principal.authentication_methods),
             "api_key_id": principal.key_id,
         },
-        "client_ip": opening.client_ip,
-        "user_agent": opening.user_agent[:300],
-        "endpoint": opening.endpoint,
-        "workload": opening.workload,
-        "declared_tier": opening.declared_tier,
-        "detected_tier": opening.detected_tier,
-        "effective_tier": opening.effective_tier,
-        "entity_counts": dict(opening.entity_counts),
-        "outcome": opening.outcome,
-        "route": opening.route,
-        "rule": opening.rule,
-        "policy_version": opening.policy_version,
-        "reason": opening.reason,
-        "logical_model": opening.logical_model,
-        "upstream_model": opening.upstream_model,
-        "deidentified": opening.deidentified,
+        **request_metadata(opening),
+        **route_metadata(opening),
     }
 
 
@@ -85,22 +107,8 @@ def index_row(opening: AuditOpening) -> dict[str, Any]:
         "principal_subject": principal.subject,
         "principal_name": principal.name,
         "api_key_id": principal.key_id,
-        "client_ip": opening.client_ip,
-        "user_agent": opening.user_agent[:300],
-        "endpoint": opening.endpoint,
-        "workload": opening.workload,
-        "declared_tier": opening.declared_tier,
-        "detected_tier": opening.detected_tier,
-        "effective_tier": opening.effective_tier,
-        "entity_counts": dict(opening.entity_counts),
-        "outcome": opening.outcome,
-        "route": opening.route,
-        "rule": opening.rule,
-        "policy_version": opening.policy_version,
-        "reason": opening.reason,
-        "logical_model": opening.logical_model,
-        "upstream_model": opening.upstream_model,
-        "deidentified": opening.deidentified,
+        **request_metadata(opening),
+        **route_metadata(opening),
     }
 
 

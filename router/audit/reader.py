@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from router.audit.envelope import BodyUnreadable, SealedBody, open_sealed
 from router.audit.keyring import KeyRing
@@ -24,6 +24,8 @@ _INDEX = AuditRecordRow.__table__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True, slots=True)
 class SearchFilters:
+    """What a search of the audit index narrows to; a filter left as None matches all."""
+
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     workload: str | None = None
@@ -48,23 +50,29 @@ def show_record(database: Database, ring: KeyRing, request_id: str, reader: str)
 
 def search_records(database: Database, filters: SearchFilters) -> Iterator[dict[str, Any]]:
     query = select(_INDEX).order_by(_INDEX.c.received_at).limit(filters.limit)
-    conditions = {
+    with database.engine.connect() as connection:
+        for row in connection.execute(matching_records(query, filters)):
+            yield {key: _plain(value) for key, value in row._mapping.items()}
+
+
+def matching_records(query: Select[Any], filters: SearchFilters) -> Select[Any]:
+    """`query` narrowed to the index rows the filters match (shared by the CLI's search and
+    the governance dashboard's, so both find the same records)."""
+    equal = {
         "workload": filters.workload,
         "principal_subject": filters.principal,
         "route": filters.route,
         "outcome": filters.outcome,
         "effective_tier": filters.tier,
     }
-    for column, value in conditions.items():
+    for column, value in equal.items():
         if value is not None:
             query = query.where(_INDEX.c[column] == value)
     if filters.since is not None:
         query = query.where(_INDEX.c.received_at >= filters.since)
     if filters.until is not None:
         query = query.where(_INDEX.c.received_at < filters.until)
-    with database.engine.connect() as connection:
-        for row in connection.execute(query):
-            yield {key: _plain(value) for key, value in row._mapping.items()}
+    return query
 
 
 def _record_the_read(database: Database, ring: KeyRing, request_id: str, reader: str) -> None:

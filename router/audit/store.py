@@ -8,12 +8,13 @@ to the same previous entry, and the sequence numbers stay gapless.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Update, bindparam, insert, select, update
 
 from router.audit.chain import entry_mac
 from router.audit.envelope import SealedBody, body_digest
@@ -25,6 +26,16 @@ from router.storage.db import Database
 _EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]
 _HEAD = AuditChainHeadRow.__table__  # type: ignore[attr-defined]
 _INDEX = AuditRecordRow.__table__  # type: ignore[attr-defined]
+
+# Statements are built once and reused: SQLAlchemy memoises a statement's cache key on the
+# object, so a reused statement skips rebuilding and re-keying it on every request.
+_HEAD_READ = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)
+_HEAD_READ_LOCKED = _HEAD_READ.with_for_update()
+_HEAD_WRITE = (
+    update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("b_seq"), hash=bindparam("b_hash"))
+)
+_EVENTS_INSERT = insert(_EVENTS)
+_INDEX_INSERT = insert(_INDEX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +57,7 @@ def chain_locked(database: Database) -> Iterator[tuple[Connection, int, str]]:
     with database.engine.connect() as connection:
         if database.is_sqlite:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        query = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)
-        if not database.is_sqlite:
-            query = query.with_for_update()
+        query = _HEAD_READ if database.is_sqlite else _HEAD_READ_LOCKED
         seq, head_hash = connection.execute(query).one()
         yield connection, seq, head_hash
         connection.commit()
@@ -74,9 +83,9 @@ def append_entries(database: Database, ring: KeyRing, entries: Sequence[Prepared
             )
             rows.append(_event_row(seq, entry, key_id, digest, prev_hash, entry_hash))
             prev_hash = entry_hash
-        connection.execute(insert(_EVENTS), rows)
+        connection.execute(_EVENTS_INSERT, rows)
         _write_index(connection, entries)
-        connection.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, hash=prev_hash))
+        connection.execute(_HEAD_WRITE, {"b_seq": seq, "b_hash": prev_hash})
 
 
 def _event_row(
@@ -104,11 +113,23 @@ def _write_index(connection: Connection, entries: Sequence[PreparedEntry]) -> No
     # Inserts first: a record opened and closed in the same batch is then updated in place.
     inserts = [entry.index_insert for entry in entries if entry.index_insert is not None]
     if inserts:
-        connection.execute(insert(_INDEX), inserts)
+        connection.execute(_INDEX_INSERT, inserts)
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for entry in entries:
         if entry.index_update is not None:
-            connection.execute(
-                update(_INDEX)
-                .where(_INDEX.c.request_id == entry.request_id)
-                .values(**entry.index_update)
-            )
+            columns = tuple(sorted(entry.index_update))
+            parameters = {f"b_{column}": value for column, value in entry.index_update.items()}
+            parameters["b_request_id"] = entry.request_id
+            updates.setdefault(columns, []).append(parameters)
+    for columns, rows in updates.items():
+        connection.execute(_index_update(columns), rows)
+
+
+@functools.cache
+def _index_update(columns: tuple[str, ...]) -> Update:
+    """One statement per set of columns a closing fills in (there are only a few)."""
+    return (
+        update(_INDEX)
+        .where(_INDEX.c.request_id == bindparam("b_request_id"))
+        .values({column: bindparam(f"b_{column}") for column in columns})
+    )

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs
 
 from starlette.requests import Request
 
+from router.audit.reader import SearchFilters
 from router.errors import InvalidRequest, PayloadTooLarge
-from router.governance.queries import AuditFilters
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -38,9 +38,9 @@ def search_form(query: Mapping[str, str]) -> dict[str, str]:
     return form
 
 
-def filters_of(form: Mapping[str, str], limit: int) -> AuditFilters:
+def filters_of(form: Mapping[str, str], limit: int) -> SearchFilters:
     until = _date(form["until"], "until")
-    return AuditFilters(
+    return SearchFilters(
         since=_date(form["since"], "since"),
         # `until` names a day and includes it: the search runs to the start of the next.
         until=None if until is None else until + dt.timedelta(days=1),

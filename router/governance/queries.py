@@ -24,6 +24,7 @@ from sqlalchemy import (
     text,
 )
 
+from router.audit.reader import SearchFilters, matching_records
 from router.audit.sql_trail import AuditRecordRow
 from router.storage.db import Database
 
@@ -76,17 +77,6 @@ class WorkloadSummary:
     prompt_tokens: int
     completion_tokens: int
     mean_total_ms: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilters:
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    workload: str | None = None
-    principal: str | None = None
-    route: str | None = None
-    outcome: str | None = None
-    limit: int = 200
 
 
 SEARCH_COLUMNS = (
@@ -164,24 +154,11 @@ class GovernanceQueries:
         )
         return [_summary(row._mapping) for row in self._rows(query)]
 
-    def search(self, filters: AuditFilters) -> list[dict[str, Any]]:
+    def search(self, filters: SearchFilters) -> list[dict[str, Any]]:
         """Metadata of matching records, newest first; never bodies."""
         columns = [_INDEX.c[name] for name in SEARCH_COLUMNS]
         query = select(*columns).order_by(_INDEX.c.received_at.desc()).limit(filters.limit)
-        equal = {
-            "workload": filters.workload,
-            "principal_subject": filters.principal,
-            "route": filters.route,
-            "outcome": filters.outcome,
-        }
-        for column, value in equal.items():
-            if value:
-                query = query.where(_INDEX.c[column] == value)
-        if filters.since is not None:
-            query = query.where(_INDEX.c.received_at >= filters.since)
-        if filters.until is not None:
-            query = query.where(_INDEX.c.received_at < filters.until)
-        return [dict(row._mapping) for row in self._rows(query)]
+        return [dict(row._mapping) for row in self._rows(matching_records(query, filters))]
 
     def record_exists(self, request_id: str) -> bool:
         query = select(_INDEX.c.request_id).where(_INDEX.c.request_id == request_id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from router.audit.reader import SearchFilters
 from router.governance.figures import bucket_names, collect
-from router.governance.queries import AuditFilters, Count, GovernanceQueries, TimeCount, Window
+from router.governance.queries import Count, GovernanceQueries, TimeCount, Window
 from router.policy.store import PolicyStore
 from router.storage.db import Database
 from tests.conftest import DEFAULT_POLICY
@@ -78,17 +79,17 @@ def test_an_empty_window_has_no_figures(seeded_db: Database) -> None:
 
 def test_search_filters_and_orders_newest_first(seeded_db: Database) -> None:
     queries = GovernanceQueries(seeded_db)
-    clinical = queries.search(AuditFilters(workload="clinical"))
+    clinical = queries.search(SearchFilters(workload="clinical"))
     assert [row["request_id"] for row in clinical] == ["r6", "r4", "r3"]
     assert "request_body" not in clinical[0]
-    denied = queries.search(AuditFilters(outcome="deny"))
+    denied = queries.search(SearchFilters(outcome="deny"))
     assert [row["request_id"] for row in denied] == ["r5"]
     on_day_one = queries.search(
-        AuditFilters(since=dt.datetime(2026, 11, 10, tzinfo=UTC), until=HOURS.until)
+        SearchFilters(since=dt.datetime(2026, 11, 10, tzinfo=UTC), until=HOURS.until)
     )
     assert {row["request_id"] for row in on_day_one} == {"r1", "r2", "r3"}
-    assert len(queries.search(AuditFilters(limit=2))) == 2
-    assert queries.search(AuditFilters(principal="nobody")) == []
+    assert len(queries.search(SearchFilters(limit=2))) == 2
+    assert queries.search(SearchFilters(principal="nobody")) == []
     assert queries.record_exists("r1")
     assert not queries.record_exists("missing")
 

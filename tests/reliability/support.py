@@ -124,6 +124,22 @@ def assert_one_record_per_request(reading: TrailReading, served: list[str]) -> N
     assert reading.incomplete == []
 
 
+def served_request_ids(outcomes: list[Outcome], streamed: list[str]) -> list[str]:
+    """The request ids of the answers served (status 200) and of the streams read to the end."""
+    return [o.request_id or "" for o in outcomes if o.status == 200] + streamed
+
+
+def assert_trail_complete_and_verified(
+    router: RunningRouter, served: list[str], data_dir: Path, database_url: str
+) -> None:
+    """One record per served request once the trail settles, and `audit verify` passes on a
+    chain of exactly their openings and closings."""
+    assert_one_record_per_request(settled_trail(router.services.database), served)
+    verified = verify_with_cli(data_dir, database_url)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert f"ok: {2 * len(served)} entries verified" in verified.stdout
+
+
 def until_served(router: RunningRouter, timeout: float) -> list[Outcome]:
     """Ask once a quarter second until a request is served; every outcome on the way."""
     outcomes: list[Outcome] = []

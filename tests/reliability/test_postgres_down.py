@@ -15,15 +15,12 @@ from tests.conftest import RouterFactory, RunningRouter
 from tests.reliability.private_postgres import PrivatePostgres, private_postgres
 from tests.reliability.support import (
     ask,
-    assert_one_record_per_request,
+    assert_trail_complete_and_verified,
     client_for,
-    settled_trail,
+    served_request_ids,
     stream_to_end,
     until_served,
-    verify_with_cli,
 )
-from tests.support.fake_backend import FakeBackend
-from tests.support.policies import fake_routes_policy
 
 
 @pytest.fixture
@@ -34,15 +31,10 @@ def postgres() -> Iterator[PrivatePostgres]:
 
 @pytest.fixture
 def router(
-    make_router: RouterFactory,
-    fake: tuple[FakeBackend, str],
-    postgres: PrivatePostgres,
-    tmp_path: Path,
+    make_router: RouterFactory, ask_and_stream_policy: Path, postgres: PrivatePostgres
 ) -> Iterator[RunningRouter]:
-    _, url = fake
-    policy = fake_routes_policy(tmp_path / "policy", {"ok": [url], "slow-stream": [url]})
     with make_router(
-        policy,
+        ask_and_stream_policy,
         database_url=postgres.url,
         local_model={"autostart": False},
         # Short enough that key checks reach the stopped database during the outage.
@@ -80,11 +72,6 @@ def test_postgres_outage_refuses_then_recovers_without_losing_records(
         after = [ask(client) for _ in range(10)]
         assert {o.status for o in after} == {200}
 
-        served = [o.request_id or "" for o in before + recovery + after if o.status == 200]
-        served += streamed
+        served = served_request_ids(before + recovery + after, streamed)
         # Nothing could be audited while the store was down, so the served requests are the records.
-        assert_one_record_per_request(settled_trail(router.services.database), served)
-
-        verified = verify_with_cli(tmp_path / "data", postgres.url)
-        assert verified.returncode == 0, verified.stdout + verified.stderr
-        assert f"ok: {2 * len(served)} entries verified" in verified.stdout
+        assert_trail_complete_and_verified(router, served, tmp_path / "data", postgres.url)

@@ -13,8 +13,6 @@ import openai
 from router.storage.db import Database
 from tests.reliability.serve_process import ServeProcess, serve_process
 from tests.reliability.support import assert_one_record_per_request, read_trail
-from tests.support.fake_backend import FakeBackend
-from tests.support.policies import fake_routes_policy
 
 
 def _stream(running: ServeProcess, started: list[float]) -> tuple[str, str]:
@@ -42,11 +40,9 @@ def _connection_refused(url: str) -> bool:
 
 
 def test_sigterm_drains_in_flight_streams_and_exits_cleanly(
-    fake: tuple[FakeBackend, str], tmp_path: Path
+    ask_and_stream_policy: Path, tmp_path: Path
 ) -> None:
-    _, url = fake
-    policy = fake_routes_policy(tmp_path / "policy", {"ok": [url], "slow-stream": [url]})
-    with serve_process(tmp_path, policy) as running:
+    with serve_process(tmp_path, ask_and_stream_policy) as running:
         started: list[float] = []
         with ThreadPoolExecutor(4) as pool:
             streams: list[Future[tuple[str, str]]] = [

@@ -21,15 +21,12 @@ import pytest
 from tests.conftest import RouterFactory, RunningRouter
 from tests.reliability.support import (
     ask,
-    assert_one_record_per_request,
+    assert_trail_complete_and_verified,
     client_for,
-    settled_trail,
+    served_request_ids,
     stream_to_end,
     until_served,
-    verify_with_cli,
 )
-from tests.support.fake_backend import FakeBackend
-from tests.support.policies import fake_routes_policy
 
 _DISK_BYTES = 16 * 1024 * 1024
 
@@ -67,15 +64,12 @@ def _fill(disk: Path) -> Path:
 
 @pytest.fixture
 def router(
-    make_router: RouterFactory,
-    fake: tuple[FakeBackend, str],
-    small_disk: Path,
-    tmp_path: Path,
+    make_router: RouterFactory, ask_and_stream_policy: Path, small_disk: Path
 ) -> Iterator[RunningRouter]:
-    _, url = fake
-    policy = fake_routes_policy(tmp_path / "policy", {"ok": [url], "slow-stream": [url]})
-    with make_router(policy, data_dir=small_disk / "data", local_model={"autostart": False}) as r:
-        yield r
+    with make_router(
+        ask_and_stream_policy, data_dir=small_disk / "data", local_model={"autostart": False}
+    ) as running:
+        yield running
 
 
 def test_full_disk_refuses_then_recovers_when_space_returns(
@@ -102,11 +96,7 @@ def test_full_disk_refuses_then_recovers_when_space_returns(
         after = [ask(client) for _ in range(10)]
         assert {o.status for o in after} == {200}
 
-        served = [o.request_id or "" for o in before + recovery + after if o.status == 200]
-        served += streamed
-        assert_one_record_per_request(settled_trail(router.services.database), served)
-        verified = verify_with_cli(
-            small_disk / "data", router.services.settings.resolved_database_url
+        served = served_request_ids(before + recovery + after, streamed)
+        assert_trail_complete_and_verified(
+            router, served, small_disk / "data", router.services.settings.resolved_database_url
         )
-        assert verified.returncode == 0, verified.stdout + verified.stderr
-        assert f"ok: {2 * len(served)} entries verified" in verified.stdout

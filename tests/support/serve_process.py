@@ -87,13 +87,19 @@ def serving(
         _wait_until_up(process, url, verify, timeout)
         yield ServedRouter(url=url, data_dir=data_dir, process=process)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace_seconds=30)
         log.close()
+
+
+def stop(process: subprocess.Popen[bytes], grace_seconds: float) -> None:
+    """SIGTERM first, so the process drains and exits as it would in production; SIGKILL if it
+    has not exited within the grace period."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_up(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from router.audit.payload import request_metadata, route_metadata
 from router.audit.record import AuditClosing, AuditOpening
 
 Event = dict[str, Any]
@@ -55,23 +56,10 @@ def _opening_fields(opening: AuditOpening) -> Event:
         "principal_groups": sorted(principal.groups),
         "authentication_methods": sorted(principal.authentication_methods),
         "api_key_id": principal.key_id,
-        "client_ip": opening.client_ip,
-        "user_agent": opening.user_agent[:300],
-        "endpoint": opening.endpoint,
-        "workload": opening.workload,
-        "declared_tier": opening.declared_tier,
-        "detected_tier": opening.detected_tier,
-        "effective_tier": opening.effective_tier,
-        "entity_counts": dict(sorted(opening.entity_counts.items())),
-        "outcome": opening.outcome,
+        **request_metadata(opening),
+        # The closing's `route` (the one that finally answered) may replace the decided one.
         "decided_route": opening.route,
-        "route": opening.route,
-        "rule": opening.rule,
-        "policy_version": opening.policy_version,
-        "reason": opening.reason,
-        "logical_model": opening.logical_model,
-        "upstream_model": opening.upstream_model,
-        "deidentified": opening.deidentified,
+        **route_metadata(opening),
     }
 
 
