@@ -121,7 +121,8 @@ def chart(results: dict[str, TargetResult], path: Path) -> None:
     )
     for axes in (closed, opened):
         axes.grid(True, which="both", alpha=0.3)
-        axes.legend()
+        if axes.lines:  # the open-loop panel is empty in a quick run
+            axes.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
