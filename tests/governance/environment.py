@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import httpx
 import openai
@@ -22,7 +21,7 @@ from router.services import Services
 from router.settings import Settings
 from router.supervisor import free_port
 from tests.support.fake_backend import FakeBackend
-from tests.support.oidc import OidcProvider, running_provider
+from tests.support.oidc import OidcProvider, follow_sign_in, running_provider
 from tests.support.policies import fake_routes_policy
 from tests.support.servers import serve_in_thread
 
@@ -76,19 +75,7 @@ class DashboardEnvironment:
         """Up to the IdP's redirect back to the callback (returned, not followed)."""
         response = client.get("/governance/login")
         form = {"login": login, "password": ACCOUNTS[login]["password"]}
-        for _ in range(12):
-            location = str(response.headers.get("location", ""))
-            if location.startswith(self.callback):
-                return response
-            if not location:
-                raise RuntimeError(f"sign-in stopped with status {response.status_code}")
-            target = urljoin(str(response.url), location)
-            if "/interaction/" in target:
-                prompt = client.get(target).json()["prompt"]
-                response = client.post(f"{target}/{prompt}", data=form if prompt == "login" else {})
-            else:
-                response = client.get(target)
-        raise RuntimeError("too many redirects while signing in")
+        return follow_sign_in(client, response, form, self.callback, max_hops=12)
 
 
 def governance_settings(provider: OidcProvider, data_dir: Path, **overrides: Any) -> Settings:

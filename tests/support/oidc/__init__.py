@@ -184,18 +184,31 @@ class OidcProvider:
 
 def _sign_in(browser: httpx.Client, response: httpx.Response, form: dict[str, str]) -> str:
     """Follow the provider's redirects through login and consent to the authorization code."""
-    for _ in range(10):
+    back = follow_sign_in(browser, response, form, DASHBOARD_REDIRECT, max_hops=10)
+    return parse_qs(urlparse(back.headers["location"]).query)["code"][0]
+
+
+def follow_sign_in(
+    client: httpx.Client,
+    response: httpx.Response,
+    form: dict[str, str],
+    redirect_uri: str,
+    *,
+    max_hops: int,
+) -> httpx.Response:
+    """Through the provider's login and consent: the response redirecting to `redirect_uri`."""
+    for _ in range(max_hops):
         location = str(response.headers.get("location", ""))
-        if location.startswith(DASHBOARD_REDIRECT):
-            return parse_qs(urlparse(location).query)["code"][0]
+        if location.startswith(redirect_uri):
+            return response
         if not location:
             raise RuntimeError(f"sign-in stopped with status {response.status_code}")
         target = urljoin(str(response.url), location)
         if "/interaction/" in target:
-            prompt = browser.get(target).json()["prompt"]
-            response = browser.post(f"{target}/{prompt}", data=form if prompt == "login" else {})
+            prompt = client.get(target).json()["prompt"]
+            response = client.post(f"{target}/{prompt}", data=form if prompt == "login" else {})
         else:
-            response = browser.get(target)
+            response = client.get(target)
     raise RuntimeError("too many redirects while signing in")
 
 
