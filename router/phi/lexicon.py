@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
+from router.phi.vocabulary import Vocabulary
+
 
 def fold(token: str) -> str:
     """Lower-case, without accents: how tokens are looked up in the lists."""
@@ -30,6 +32,7 @@ class Lexicon:
     first_names: frozenset[str]
     last_names: frozenset[str]
     common_words: frozenset[str]
+    vocabulary: Vocabulary
 
     @classmethod
     def load(cls, common_word_min_count: int) -> Lexicon:
@@ -42,7 +45,12 @@ class Lexicon:
         with frequencies.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
             counts: dict[str, int] = json.load(handle)
         common = frozenset(word for word, count in counts.items() if count >= common_word_min_count)
-        return cls(first_names=first, last_names=last, common_words=common)
+        return cls(
+            first_names=first,
+            last_names=last,
+            common_words=common,
+            vocabulary=Vocabulary.load(counts),
+        )
 
 
 def _census_names(table: str) -> frozenset[str]:

@@ -92,6 +92,13 @@ _EPONYM_FOLLOWERS = (
 )
 
 
+# Below the 0.75 of a census first name, above the 0.5 threshold: an unknown capitalised
+# word alone is weaker evidence than a listed name.
+_UNKNOWN_WORD_CONFIDENCE = 0.55
+_INTRODUCTIONS = ("name is", "named", "call me", "calls me", "i am", "i'm")
+# Capitals inside a name: "McDowell", "MacLeod", "O'Brien", "D'Angelo", "DeShawn".
+_NAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O\u2019|D'|D\u2019|De|Di|Da|La|Le|Van|Von)[A-Z][a-z]")
+
 _COMPASS_WORDS = frozenset(
     [
         "north",
@@ -279,10 +286,14 @@ class NameRecognizer(Recognizer):
                 return 0.6  # "Mariusz Raczkiewicz": capitalised, rare, side by side
             return None
         token = words[0]
-        if not token.strong or token.all_caps:
+        if token.all_caps or token.common:
             return None
-        # A lone surname-list word ("Portal", "Hoehn") is too often something else.
-        return 0.75 if token.first else 0.45
+        if token.first:
+            return 0.75
+        if self._unknown_word(text, token.start, token.end):
+            return _UNKNOWN_WORD_CONFIDENCE  # "Hartvigsson", "Mehrudin": no English word
+        # A lone surname-list word that is also a word ("Portal") is too often something else.
+        return 0.45 if token.strong else None
 
     def _coordinated(self, text: str, lone: list[_Token]) -> Iterator[Candidate]:
         """Surnames listed together: "Torpy and Salinas", "Morrison, Rogers and Torres".
@@ -302,6 +313,19 @@ class NameRecognizer(Recognizer):
                 continue  # "(Hoehn and Yahr)", "Kaplan and Meier method": eponyms
             for token in pair:
                 yield Candidate(EntityType.NAME, token.start, token.end, 0.7, self.name)
+
+    def _unknown_word(self, text: str, start: int, end: int) -> bool:
+        """A capitalised word that is not English, a drug, clinical or a country, and not
+        part of a code ("SpO2"), a brand ("iPhone") or a bracketed eponym ("(Hoehn and Yahr)").
+        """
+        value = _without_possessive(text[start:end])
+        if len(value) < 3 or _inner_capital(value) or _glued_to_digits(text, start, end):
+            return False
+        key = fold(value)
+        if key in self._blocked or key in self._countries or _in_brackets(text, start):
+            return False
+        vocabulary = self._lexicon.vocabulary
+        return not any(vocabulary.knows(part) for part in key.split("-") if part)
 
     def _is_place(self, text: str, part: list[_Token]) -> bool:
         if any(fold(text[token.start : token.end]) in self._place_words for token in part):
@@ -323,11 +347,12 @@ class NameRecognizer(Recognizer):
         if is_title and _glued_to_code(text, cue.end):
             return  # "MRN: 86131-MS. Started": letters of a code, not a title
         weak = cue.tag == "weak"
+        introduces = not weak and not is_title and self._introduces_name(text, cue.end)
         taken: list[tuple[int, int]] = []
         for word in self._word.finditer(text, match.start(1), match.end(1)):
             accepted = self._accept_after_cue(
                 word.group(), is_title=is_title, weak=weak, first=not taken
-            )
+            ) or (introduces and self._unknown_word(text, word.start(), word.end()))
             if not accepted:
                 break
             after_comma = bool(taken) and "," in text[taken[-1][1] : word.start()]
@@ -343,6 +368,10 @@ class NameRecognizer(Recognizer):
             return
         confidence = 0.95 if is_title else (0.7 if weak else 0.85)
         yield Candidate(EntityType.NAME, start, end, confidence, self.name)
+
+    def _introduces_name(self, text: str, cue_end: int) -> bool:
+        """ "my name is", "call me": what follows is a name even in lower case."""
+        return text[max(0, cue_end - 8) : cue_end].lower().endswith(_INTRODUCTIONS)
 
     def _accept_after_cue(
         self, word: str, *, is_title: bool, weak: bool, first: bool = True
@@ -363,6 +392,23 @@ class NameRecognizer(Recognizer):
         if is_title:
             return capitalised or (listed and not common)
         return (capitalised or listed) and not common
+
+
+def _without_possessive(value: str) -> str:
+    return value[:-2] if value.endswith(("'s", "\u2019s")) else value
+
+
+def _inner_capital(value: str) -> bool:
+    """ "SpO", "iPhone", "McKesson" inside: codes and brands; "McDowell", "O'Brien" are
+    names."""
+    inner = value[1:]
+    if inner.islower() or not any(char.isupper() for char in inner):
+        return False
+    return _NAME_PREFIX.match(value) is None
+
+
+def _glued_to_digits(text: str, start: int, end: int) -> bool:
+    return text[end : end + 1].isdigit() or (start > 0 and text[start - 1].isdigit())
 
 
 def _bare_middle_initial(text: str, start: int, end: int, value: str) -> bool:

@@ -25,6 +25,12 @@ POSITIVES = [
     ("What's your last name? Magnusson", "Magnusson"),
     ("Torpy and Salinas were precision engineers.", "Torpy"),
     ("Discharge summary: Tina Holland, 92 yo", "Tina Holland"),
+    # Unknown capitalised words: no census entry, no English word, no drug.
+    ("Hartvigsson called about the bill.", "Hartvigsson"),
+    ("Mehrudin shouted at the nurse.", "Mehrudin"),
+    ("glad to hear that, says Bergqvist.", "Bergqvist"),
+    ("It was a done thing between him and Asya's kid.", "Asya"),
+    ("my name is vitoria", "vitoria"),
 ]
 NEGATIVES = [
     "Parkinson disease and Bell's palsy",
@@ -36,6 +42,13 @@ NEGATIVES = [
     "Compare Parkinson staging (Hoehn and Yahr) with other scales",
     "I'm glad that New Zealand is moving in that direction",
     "MRN: 86131-MS. Started gabapentin 20 mg daily.",
+    # Known words that a name list lacks: drugs, organisms, British spellings, codes.
+    "Patient was given Zofran and Toradol in the ED.",
+    "Staphylococcus aureus grew from the culture; started Vancomycin.",
+    "Klebsiella pneumoniae and Pseudomonas were isolated.",
+    "Summarise the guideline. Oedema improved after Furosemide.",
+    "SpO2 was 91% on room air; HbA1c pending.",
+    "Compare staging (Hoehn) with other scales",
 ]
 
 

@@ -1,0 +1,79 @@
+"""Words that are not names, so that an unknown capitalised word can be taken for one.
+
+Census lists cannot hold every surname ("Hartvigsson", "Yefremova") or foreign first name
+("Mehrudin"). A capitalised word that is neither English, nor a drug, nor clinical is, in
+a request, most likely a name or a place, and failing towards detection is the safe side.
+What counts as known:
+
+- English words seen at least `KNOWN_WORD_MIN_COUNT` times in the frequency dictionary
+  shipped by `pyspellchecker` (MIT); British spellings ("summarise", "oedema", "colour")
+  are looked up in their American form.
+- Drug names, generic and brand ("Toradol", "Xarelto"): `data/drug_names.txt.gz`, made by
+  `scripts/gen_drug_names.py` from the dictionary of `drug-named-entity-recognition` 2.0.9
+  (MIT; DrugBank, NHS, MeSH and MedlinePlus names).
+- Biomedical word endings: organisms ("Staphylococcus", "Klebsiella"), and the
+  diagnosis, procedure and drug-stem endings of `health_terms`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+from router.phi.health_terms import HEALTH_SUFFIXES
+
+# Below this count the dictionary's entries are mostly names, typos and rare loan words.
+KNOWN_WORD_MIN_COUNT = 100
+_BRITISH_TO_AMERICAN = (
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("our", "or"),
+    ("tre", "ter"),
+    ("ae", "e"),
+    ("oe", "e"),
+    ("ll", "l"),
+)
+_ORGANISM_ENDINGS = "coccus|cocci|bacter|bacterium|bacillus|monas|siella|mycetes|myces|virus"
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    english: frozenset[str]
+    drugs: frozenset[str]
+    biomedical_ending: re.Pattern[str]
+
+    @classmethod
+    def load(cls, english_counts: dict[str, int]) -> Vocabulary:
+        english = frozenset(
+            word for word, count in english_counts.items() if count >= KNOWN_WORD_MIN_COUNT
+        )
+        endings = "|".join([_ORGANISM_ENDINGS, *HEALTH_SUFFIXES.values()])
+        return cls(english, _drug_words(), re.compile(rf"(?:{endings})s?$"))
+
+    def knows(self, key: str) -> bool:
+        """Whether a folded, lower-case word is English, a drug or biomedical."""
+        if key in self.english or key in self.drugs:
+            return True
+        if self.biomedical_ending.search(key) is not None:
+            return True
+        return any(variant in self.english for variant in _american_spellings(key))
+
+
+def _american_spellings(key: str) -> Iterable[str]:
+    for british, american in _BRITISH_TO_AMERICAN:
+        index = key.rfind(british)
+        if index >= 0:
+            yield key[:index] + american + key[index + len(british) :]
+
+
+def _drug_words() -> frozenset[str]:
+    data = resources.files("router.phi").joinpath("data/drug_names.txt.gz")
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as handle:
+        return frozenset(line.rstrip("\n") for line in handle if len(line) > 1)
