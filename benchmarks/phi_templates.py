@@ -132,6 +132,34 @@ def vehicle_license(v: Values, c: Composer) -> tuple[Tier, str]:
     return SOME, "identifiers"
 
 
+# Capitalised words that no name list holds and that are not names: brand drugs,
+# organisms, vendors and devices. They test that unknown words are not all taken for names.
+BRAND_DRUGS = ("Eliquis", "Xarelto", "Toradol", "Zofran", "Jardiance", "Ozempic", "Keppra")
+ORGANISMS = ("Staphylococcus", "Klebsiella", "Pseudomonas", "Enterococcus", "Candida")
+VENDORS = ("Medtronic", "Dexcom", "Cerner", "Omnicell", "Pyxis", "Lexicomp")
+
+
+def negative_brands(v: Values, c: Composer) -> tuple[Tier, str]:
+    first, second = v.rng.sample(BRAND_DRUGS, 2)
+    c.add(f"{first} or {second} for {v.diagnosis()}? {second} interacts with {v.medication()}; ")
+    c.add("check the label before switching.")
+    return NONE, "hard_negative"
+
+
+def negative_microbiology(v: Values, c: Composer) -> tuple[Tier, str]:
+    first, second = v.rng.sample(ORGANISMS, 2)
+    c.add(f"{first} grew in 2 of 4 bottles. {second} species are often resistant; ")
+    c.add("what empiric coverage does the antibiogram suggest?")
+    return NONE, "hard_negative"
+
+
+def negative_vendors(v: Values, c: Composer) -> tuple[Tier, str]:
+    first, second = v.rng.sample(VENDORS, 2)
+    c.add(f"How do we connect the {first} interface to {second}? ")
+    c.add("The HL7 feed drops messages after the upgrade.")
+    return NONE, "hard_negative"
+
+
 def negative_guideline(v: Values, c: Composer) -> tuple[Tier, str]:
     c.add(f"What does the 2023 ADA guideline recommend for {v.diagnosis()} in adults over 65? ")
     c.add(f"Is {v.medication()} 500 mg twice daily still first line, with a max of 2,550 mg/day?")
@@ -206,4 +234,7 @@ TEMPLATES: tuple[Template, ...] = (
     negative_policy,
     negative_code,
     negative_education,
+    negative_brands,
+    negative_microbiology,
+    negative_vendors,
 )

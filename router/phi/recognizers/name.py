@@ -88,7 +88,7 @@ _EPONYM_FOLLOWERS = (
     r"(?:'s)?\s+(?:disease|syndrome|palsy|sign|test|criteria|score|scale|classification|"
     r"maneuver|manoeuvre|procedure|reflex|esophagus|sarcoma|lymphoma|phenomenon|ulcer|"
     r"fracture|tumou?r|law|rule|equation|formula|index|protocol|method|technique|operation|"
-    r"repair|type|stage|grade|position|node|cell|cells|virus|ratio)\b"
+    r"repair|type|stage|grade|position|node|cell|cells|virus|ratio|species|spp)\b"
 )
 
 

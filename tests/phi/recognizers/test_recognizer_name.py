@@ -49,6 +49,7 @@ NEGATIVES = [
     "Summarise the guideline. Oedema improved after Furosemide.",
     "SpO2 was 91% on room air; HbA1c pending.",
     "Compare staging (Hoehn) with other scales",
+    "Candida species grew in 2 of 4 bottles.",
 ]
 
 
