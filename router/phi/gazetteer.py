@@ -21,8 +21,13 @@ class Gazetteer:
     def load(cls) -> Gazetteer:
         data = resources.files("router.phi").joinpath("data/places.txt.gz").read_bytes()
         places = frozenset(gzip.decompress(data).decode("utf-8").splitlines())
-        countries = resources.files("router.phi").joinpath("data/countries.txt").read_text("utf-8")
-        return cls(places=places, countries=frozenset(countries.splitlines()))
+        return cls(places=places, countries=load_countries())
 
     def __contains__(self, name: str) -> bool:
         return name in self.places
+
+
+def load_countries() -> frozenset[str]:
+    """Country and US state names, lower-case and without accents (a small file)."""
+    names = resources.files("router.phi").joinpath("data/countries.txt").read_text("utf-8")
+    return frozenset(names.splitlines())

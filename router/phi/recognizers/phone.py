@@ -49,14 +49,17 @@ class PhoneRecognizer(Recognizer):
         return (
             Pattern(
                 "nanp",
-                r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.\-])\d{3}[\s.\-]" + _LAST_FOUR,
+                # The country code "1" starts a word: the last digit of a postcode on the
+                # line above ("70651\n082 490 1693") is not one.
+                r"(?:(?:\+|\b)1[ \t.\-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.\-])\d{3}[\s.\-]" + _LAST_FOUR,
                 caseless=True,
                 max_length=40,
             ),
             # "(08) 8747 6301", "(71) 4233-6306", "(37) 788-063": an area code in brackets.
             Pattern("bracketed", r"\(\d{2,4}\)\s?\d{3,4}[\s.\-]\d{3,4}\b", max_length=32),
             Pattern("international", r"\+\d{1,3}(?:[\s.\-]?\(?\d{1,5}\)?){2,6}\b", max_length=32),
-            Pattern("grouped", r"\b\d{2,5}(?:[\s.\-]\d{2,8}){1,4}\b", max_length=32),
+            # Groups on one line: a postcode on the line above is not part of the number.
+            Pattern("grouped", r"\b\d{2,5}(?:[ \t.\-]\d{2,8}){1,4}\b", max_length=32),
             Pattern("plain", r"\b\d{10,11}\b", max_length=32),
         )
 

@@ -17,6 +17,10 @@ POSITIVES = [
     ("Phone:\n467 3395\n", "467 3395"),
     ("(08) 8747 6301 is my number", "(08) 8747 6301"),
     ("416 60 039 office", "416 60 039"),
+    # A postcode on the line above is not part of the number.
+    ("APO AA 61487\n416 60 039 office", "416 60 039"),
+    ("South Africa 70651\n082 490 1693-Office", "082 490 1693"),
+    ("Portugal 30971\n21 253 109 8211-Office", "21 253 109 8211"),
 ]
 NEGATIVES = [
     "Doses of 10 20 40 80 mg were studied",
