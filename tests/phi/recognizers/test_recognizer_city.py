@@ -13,6 +13,9 @@ POSITIVES = [
     ("resident of Marin County", "Marin County"),
     ("We moved here from Kenosha", "Kenosha"),
     ("I'm in Miami for the week", "Miami"),
+    # Villages of a few hundred inhabitants are in the gazetteer too.
+    ("She grew up in Hallstatt", "Hallstatt"),
+    ("We drove back from Tobermory yesterday", "Tobermory"),
 ]
 NEGATIVES = [
     "He lives in fear of falling",
@@ -20,6 +23,8 @@ NEGATIVES = [
     "from Texas",
     "I will be travelling to France next week",
     "Seen in clinic and referred to Cardiology",
+    "Transferred to PACU in stable condition",
+    "Switched from Norco to Tylenol",
 ]
 
 
