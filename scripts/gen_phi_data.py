@@ -104,6 +104,8 @@ def countries() -> list[str]:
         "macedonia",
         "uk",
     }
+    # "The Netherlands", "The Gambia" are also written without the article.
+    names |= {name.removeprefix("the ") for name in names}
     return sorted(names)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from router.phi.entities import EntityType
 from router.phi.gazetteer import Gazetteer
+from router.phi.health_terms import HEALTH_TERMS
 from router.phi.lexicon import fold
 from router.phi.recognizers.base import (
     Candidate,
@@ -20,6 +21,7 @@ from router.phi.recognizers.base import (
     drop_nested,
     longest_per_start,
 )
+from router.phi.recognizers.facility import DEPARTMENT_WORDS
 from router.phi.recognizers.zip_code import US_STATE_CODES
 
 US_STATE_NAMES = (
@@ -34,10 +36,27 @@ _PLACE_WORD = r"[A-Z][A-Za-z.'\-]+"
 _PLACE = rf"{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}"
 # Words that start a capitalised run but are not part of a place name.
 _LEADING_NOISE = (
-    "in|at|from|to|of|the|and|near|lives|living|live|resides|resident|moved|born|city|town"
+    "in|at|from|to|of|the|and|near|lives|living|live|resides|resident|moved|born|city|town|"
+    "flew|flying|drove|driving|travell?ed|travell?ing|returned|emigrated|immigrated|arrived|"
+    "here|back|originally|hometown|home"
 )
 # Prepositions after which a gazetteer place is taken as a place ("from Kenosha").
-_PLACE_PREPOSITIONS = r"in|at|from|to|near|outside|around|towards?|visiting|returned\s+to"
+_PLACE_PREPOSITIONS = (
+    r"in|at|from|to|near|outside|around|towards?|visiting|returned\s+to|[Uu]niversity\s+of"
+)
+# Cues after which even a place written in lower case is looked up ("lives in harburg").
+_LOWER_CASE_CUES = (
+    r"lives|living|live|resides|residing|moved|relocated|returned|flew|drove|travell?ed|"
+    r"born|grew\s+up|originally"
+)
+# Travel and origin: a capitalised place after these is a destination or a home town
+# even when the gazetteer does not list it ("flew to Neupré", "originally from Marindia").
+_TRAVEL_CUES = (
+    r"flew|flying|drove|driving|travell?ed|travell?ing|returned|emigrated|immigrated|"
+    r"arrived|moved\s+here|moved\s+back|originally|hometown|home\s+town"
+)
+# A postcode after a place: "in Acquapendente 01021", "ÖVERTURINGEN 840 24", "3610-114".
+_POSTCODE_AFTER = r"[ \t]+(?:\d{4,5}|\d{3}[ \-]\d{2,3}|\d{4}-\d{3})\b"
 
 
 class CityRecognizer(Recognizer):
@@ -49,6 +68,12 @@ class CityRecognizer(Recognizer):
         state_names = frozenset(name.lower() for name in US_STATE_NAMES.split("|"))
         self._not_local = state_names | self._gazetteer.countries
         self._leading_noise = re.compile(rf"(?:(?:{_LEADING_NOISE})\s+)+", re.IGNORECASE)
+        self._postcode_after = re.compile(_POSTCODE_AFTER)
+        # "returned to Oncology", "arrived at ED": departments and clinical words are not
+        # destinations.
+        self._not_destination = frozenset(DEPARTMENT_WORDS.split("|")) | frozenset(
+            word for words in HEALTH_TERMS.values() for word in words.split("|")
+        )
 
     def patterns(self) -> Sequence[Pattern]:
         return (
@@ -65,8 +90,18 @@ class CityRecognizer(Recognizer):
                 max_length=60,
             ),
             Pattern("cue", r"\b(?:city|town|village)\s+of\s+" + _PLACE, max_length=60),
+            Pattern(
+                "travel",
+                rf"\b(?i:{_TRAVEL_CUES})\s+(?i:to|from|in|at)\s+{_PLACE}",
+                max_length=60,
+            ),
             # The end of "in K": the gazetteer is consulted on the words that follow.
             Pattern("preposition", rf"\b(?:{_PLACE_PREPOSITIONS})\s+[A-Z]", max_length=0),
+            Pattern(
+                "preposition",
+                rf"\b(?i:{_LOWER_CASE_CUES})\s+(?i:in|to|from|at)\s+[a-z]",
+                max_length=0,
+            ),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
@@ -76,7 +111,8 @@ class CityRecognizer(Recognizer):
         located = [hit for hit in hits if hit.tag != "preposition"]
         for hit in drop_nested(longest_per_start(located)):
             segment = text[hit.start : hit.end]
-            noise = self._leading_noise.match(segment) if hit.tag == "cue" else None
+            cued = hit.tag in {"cue", "travel"}
+            noise = self._leading_noise.match(segment) if cued else None
             start = hit.start + (noise.end() if noise else 0)
             end = hit.end
             if hit.tag == "before_state":
@@ -86,8 +122,21 @@ class CityRecognizer(Recognizer):
             place = text[start:end]
             if not place or fold(place) in self._not_local:
                 continue
-            confidence = 0.8 if hit.tag != "cue" else 0.7
+            if hit.tag == "travel" and not self._is_destination(place):
+                continue
+            confidence = 0.7 if cued else 0.8
+            end = self._with_postcode(text, end)
             yield Candidate(EntityType.LOCATION, start, end, confidence, self.name)
+
+    def _is_destination(self, place: str) -> bool:
+        first = place.split()[0]
+        if first.endswith(".") or (first.isupper() and len(first) <= 4):
+            return False  # "Dr. Smith", "ED", "ICU"
+        return fold(first) not in self._not_destination
+
+    def _with_postcode(self, text: str, end: int) -> int:
+        postcode = self._postcode_after.match(text, end)
+        return postcode.end() if postcode is not None else end
 
     def _gazetteer_place(self, text: str, start: int) -> Iterator[Candidate]:
         """The longest run of capitalised words from `start` that is a known place."""
@@ -99,5 +148,6 @@ class CityRecognizer(Recognizer):
         for cut in reversed(cuts):
             name = fold(words[:cut])
             if name in self._gazetteer and name not in self._not_local:
-                yield Candidate(EntityType.LOCATION, start, start + cut, 0.75, self.name)
+                end = self._with_postcode(text, start + cut)
+                yield Candidate(EntityType.LOCATION, start, end, 0.75, self.name)
                 return

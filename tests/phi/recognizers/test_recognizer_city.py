@@ -16,6 +16,13 @@ POSITIVES = [
     # Villages of a few hundred inhabitants are in the gazetteer too.
     ("She grew up in Hallstatt", "Hallstatt"),
     ("We drove back from Tobermory yesterday", "Tobermory"),
+    # After travel and origin cues, a place the gazetteer does not know.
+    ("She flew to Zlatiborsko on Friday", "Zlatiborsko"),
+    ("originally from Vrhovine Gornje, and 40 y/o", "Vrhovine Gornje"),
+    # Lower case after a residence cue; a postcode after the place; a university's town.
+    ("my friend lives in hallstatt", "hallstatt"),
+    ("an office in Grindelwald 3818 since May", "Grindelwald 3818"),
+    ("studying at the University of Kiel", "Kiel"),
 ]
 NEGATIVES = [
     "He lives in fear of falling",
@@ -25,6 +32,12 @@ NEGATIVES = [
     "Seen in clinic and referred to Cardiology",
     "Transferred to PACU in stable condition",
     "Switched from Norco to Tylenol",
+    "Returned to Oncology for follow-up",
+    "Arrived at ED via EMS",
+    "Returned to Dr. Patel for review",
+    "We moved here from Netherlands",
+    "She flew to Hawaii in June",
+    "He lives in fear and returned to work",
 ]
 
 
