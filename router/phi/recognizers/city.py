@@ -55,6 +55,17 @@ _TRAVEL_CUES = (
     r"flew|flying|drove|driving|travell?ed|travell?ing|returned|emigrated|immigrated|"
     r"arrived|moved\s+here|moved\s+back|originally|hometown|home\s+town"
 )
+# A capitalised place and a postcode after a preposition, gazetteer or not: "in Quinta de
+# São Tiago 3610-114", "in ÖVERTURINGEN 840 24".
+_PLACE_AND_POSTCODE = (
+    r"\b(?:in|at|from|to)\s+[A-Z][A-Za-z'\-]*(?:[ \t]+(?:[A-Z][A-Za-z'\-]*|"
+    r"de|da|do|dos|das|del|la|le|les|di|du|van|von|am|an|im|sur|en)){0,3}"
+    r"[ \t]+(?:\d{4,5}|\d{3}[ \-]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})\b"
+)
+# Tags whose hit starts with a cue or a label before the place.
+_CUED = frozenset({"cue", "travel", "place_postcode", "field"})
+# Form fields that hold a place: "Where: Unionville", "Place of birth: Kenosha".
+_PLACE_FIELDS = r"where|city|town|hometown|birthplace|place\s+of\s+birth|born\s+in"
 # A postcode after a place: "in Acquapendente 01021", "ÖVERTURINGEN 840 24", "3610-114".
 _POSTCODE_AFTER = r"[ \t]+(?:\d{4,5}|\d{3}[ \-]\d{2,3}|\d{4}-\d{3})\b"
 
@@ -90,6 +101,13 @@ class CityRecognizer(Recognizer):
                 max_length=60,
             ),
             Pattern("cue", r"\b(?:city|town|village)\s+of\s+" + _PLACE, max_length=60),
+            Pattern("place_postcode", _PLACE_AND_POSTCODE, max_length=80),
+            Pattern(
+                "field",
+                rf"(?:^|\n)[ \t]*(?i:{_PLACE_FIELDS})[ \t]*:[ \t]*[A-Z][A-Za-z'\-]*"
+                r"(?:[ \t]+[A-Z][A-Za-z'\-]*){0,3}(?:[ \t]+\([A-Z][A-Za-z'\- ]*\))?",
+                max_length=60,
+            ),
             Pattern(
                 "travel",
                 rf"\b(?i:{_TRAVEL_CUES})\s+(?i:to|from|in|at)\s+{_PLACE}",
@@ -111,9 +129,13 @@ class CityRecognizer(Recognizer):
         located = [hit for hit in hits if hit.tag != "preposition"]
         for hit in drop_nested(longest_per_start(located)):
             segment = text[hit.start : hit.end]
-            cued = hit.tag in {"cue", "travel"}
+            cued = hit.tag in _CUED
             noise = self._leading_noise.match(segment) if cued else None
             start = hit.start + (noise.end() if noise else 0)
+            if hit.tag == "field":
+                start = hit.start + segment.index(":") + 1
+                while text[start] in " \t":
+                    start += 1
             end = hit.end
             if hit.tag == "before_state":
                 end = hit.start + segment.index(",")
@@ -122,7 +144,9 @@ class CityRecognizer(Recognizer):
             place = text[start:end]
             if not place or fold(place) in self._not_local:
                 continue
-            if hit.tag == "travel" and not self._is_destination(place):
+            if cued and hit.tag != "cue" and not self._is_destination(place):
+                continue
+            if hit.tag == "place_postcode" and self._ends_in_year(place):
                 continue
             confidence = 0.7 if cued else 0.8
             end = self._with_postcode(text, end)
@@ -133,6 +157,12 @@ class CityRecognizer(Recognizer):
         if first.endswith(".") or (first.isupper() and len(first) <= 4):
             return False  # "Dr. Smith", "ED", "ICU"
         return fold(first) not in self._not_destination
+
+    @staticmethod
+    def _ends_in_year(place: str) -> bool:
+        """ "in March 2024", "in Windows 2000": a year, not a postcode."""
+        last = place.rsplit(None, 1)[-1]
+        return len(last) == 4 and last.isdigit() and 1800 <= int(last) <= 2099
 
     def _with_postcode(self, text: str, end: int) -> int:
         postcode = self._postcode_after.match(text, end)

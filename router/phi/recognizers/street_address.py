@@ -182,6 +182,7 @@ class StreetAddressRecognizer(Recognizer):
             Pattern(
                 "cue_line",
                 r"\b(?:address|addr|live\s+at|lives\s+at|living\s+at|resides\s+at|residing\s+at|"
+                r"lives?\s+on|living\s+on|resides\s+on|"
                 r"home\s+at|send\s+(?:it|them|this)\s+to|ship(?:ped)?\s+to|mail(?:ed)?\s+to)\b",
                 caseless=True,
                 max_length=0,

@@ -23,6 +23,10 @@ POSITIVES = [
     ("my friend lives in hallstatt", "hallstatt"),
     ("an office in Grindelwald 3818 since May", "Grindelwald 3818"),
     ("studying at the University of Kiel", "Kiel"),
+    # A capitalised place with a postcode; a form field that holds a place.
+    ("an office in Quinta do Anjo 2950-001 since May", "Quinta do Anjo 2950-001"),
+    ("City: Zlatiborsko\nState: WI", "Zlatiborsko"),
+    ("Place of birth: Vrhovine Gornje", "Vrhovine Gornje"),
 ]
 NEGATIVES = [
     "He lives in fear of falling",
@@ -38,6 +42,10 @@ NEGATIVES = [
     "We moved here from Netherlands",
     "She flew to Hawaii in June",
     "He lives in fear and returned to work",
+    "Results in March 2024 were normal",
+    "Upgraded to Windows 2000 last year",
+    "Location: Left lower lobe",
+    "Where: ICU",
 ]
 
 

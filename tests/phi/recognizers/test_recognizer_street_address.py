@@ -22,6 +22,7 @@ POSITIVES = [
     ("It is on Via dei Fiorentini 17 in Rome", "Via dei Fiorentini 17"),
     ("drop it at 26 rue des Lilas\nApt. 4", "26 rue des Lilas\nApt. 4"),
     ("He lives at Hoge Wei 32", "Hoge Wei 32"),
+    ("She lives on Hauptmann 12 with her son", "Hauptmann 12"),
     ("Skogstien 106, ASKER", "Skogstien 106, ASKER"),
     (
         "at the corner of 25 Main Street and King Forges",
@@ -58,6 +59,7 @@ NEGATIVES = [
     "Give via NG tube 3 times a day",
     "He was at the corner of the room and Sat down",
     "Katie 12 years old with asthma",
+    "He lives on a farm with his wife",
 ]
 
 
