@@ -44,6 +44,7 @@ class PhoneRecognizer(Recognizer):
         self._phone_cue = re.compile(_PHONE_CUE)
         self._fax_cue = re.compile(_FAX_CUE)
         self._phone_cue_after = re.compile(_PHONE_CUE_AFTER)
+        self._date = re.compile(r"\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)?\d{2}\b")
 
     def patterns(self) -> Sequence[Pattern]:
         return (
@@ -55,9 +56,22 @@ class PhoneRecognizer(Recognizer):
                 caseless=True,
                 max_length=40,
             ),
-            # "(08) 8747 6301", "(71) 4233-6306", "(37) 788-063": an area code in brackets.
-            Pattern("bracketed", r"\(\d{2,4}\)\s?\d{3,4}[\s.\-]\d{3,4}\b", max_length=32),
-            Pattern("international", r"\+\d{1,3}(?:[\s.\-]?\(?\d{1,5}\)?){2,6}\b", max_length=32),
+            # "(08) 8747 6301", "(71) 4233-6306", "(37) 788-063", "(030) 1234567",
+            # "(11) 91234-5678": an area code in brackets.
+            Pattern(
+                "bracketed",
+                r"\(\d{2,4}\)[ \t]?(?:\d{3,5}[ \t.\-]\d{3,4}|\d{6,8})\b",
+                max_length=32,
+            ),
+            # "+44 20 7946 0958"; "001-253-366-9781": the international access code 00.
+            Pattern(
+                "international",
+                r"(?:\+|\b00)\d{1,3}(?:[ \t.\-]?\(?\d{1,5}\)?){2,6}\b",
+                max_length=36,
+            ),
+            # National numbers start with the trunk prefix 0 in most of the world ("020 7946
+            # 0958", "0699 868 88 55", "01.84.17.61.18", "030/1234567", "03-1234-5678").
+            Pattern("trunk", r"\b0\d{1,5}(?:[ \t.\-/]\d{2,8}){1,4}\b", max_length=32),
             # Groups on one line: a postcode on the line above is not part of the number.
             Pattern("grouped", r"\b\d{2,5}(?:[ \t.\-]\d{2,8}){1,4}\b", max_length=32),
             Pattern("plain", r"\b\d{10,11}\b", max_length=32),
@@ -67,6 +81,8 @@ class PhoneRecognizer(Recognizer):
         accepted: list[tuple[Hit, float]] = []
         for hit in longest_per_start(hits):
             digits = count_digits(text[hit.start : hit.end])
+            if hit.tag == "trunk" and self._date.search(text, hit.start, hit.end):
+                continue  # "03.07.2018 09.30" is a date and a time
             # Only loose shapes need a cue; looking for one costs, so only they look.
             needs_cue = hit.tag in _NEEDS_CUE and 7 <= digits <= 13
             confidence = self._confidence(
@@ -98,7 +114,9 @@ class PhoneRecognizer(Recognizer):
         if tag == "nanp":
             return 0.9
         if tag == "international":
-            return 0.85 if 8 <= digits <= 15 else None
+            return 0.85 if 8 <= digits <= 17 else None
+        if tag == "trunk":
+            return 0.8 if 9 <= digits <= 12 else None
         if tag == "bracketed":
             return 0.85 if 7 <= digits <= 12 else None
         if tag == "grouped":

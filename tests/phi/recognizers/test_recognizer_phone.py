@@ -21,6 +21,14 @@ POSITIVES = [
     ("APO AA 61487\n416 60 039 office", "416 60 039"),
     ("South Africa 70651\n082 490 1693-Office", "082 490 1693"),
     ("Portugal 30971\n21 253 109 8211-Office", "21 253 109 8211"),
+    # National numbers with the trunk prefix 0 need no cue; nor does "00" + country code.
+    ("It is 020 7946 0958.", "020 7946 0958"),
+    ("Numer: 0699 868 88 55", "0699 868 88 55"),
+    ("Tel. 030/1234567", "030/1234567"),
+    ("see 03-1234-5678", "03-1234-5678"),
+    ("(030) 1234567", "(030) 1234567"),
+    ("(11) 91234-5678", "(11) 91234-5678"),
+    ("001-253-366-9781", "001-253-366-9781"),
 ]
 NEGATIVES = [
     "Doses of 10 20 40 80 mg were studied",
@@ -28,6 +36,8 @@ NEGATIVES = [
     "take 2 tablets 3 times a day for 10 days",
     "Give 2 tabs 3 times a day for 10 days",
     "dose 250 500 mg",
+    "seen on 03.07.2018 09.30 in clinic",
+    "Titrate 0.25 0.5 1 mg weekly",
 ]
 
 
