@@ -100,6 +100,8 @@ _PROSE_WORDS = (
     "in on at for with and or but to from by after before last next this that the is was "
     "will would please thanks i my your his her our their he she we they it"
 )
+# Lower-case words inside town names ("Turkovice u Prelouce", "Caxias do Sul").
+_PARTICLES = frozenset(["u", "de", "do", "da", "del", "di", "du", "la", "le", "am", "an", "sur"])
 # Ships' mail goes through a fleet post office: "USNV Botolen\nFPO AE 12382".
 _SHIP = (
     r"\b(?:USS|USNS|USNV|USCGC)[ \t]+[A-Z][A-Za-z'\-]*(?:[ \t]+[A-Z][A-Za-z'\-]*){0,2}"
@@ -293,17 +295,23 @@ class StreetAddressRecognizer(Recognizer):
         return end
 
     def _same_line_tail(self, text: str, end: int) -> int:
-        """Extend over ", Tallinn, Estonia", " HUNDSHAGEN Upper Austria", " Sindi PR" after
-        a street: capitalised words count once a postcode, a word in capitals, a country
-        or a comma confirms them."""
+        """Extend over ", Tallinn, Estonia", ", Porto Alegre", ", Turkovice u Prelouce",
+        " HUNDSHAGEN Upper Austria", " Sindi PR" after a street: capitalised words count once
+        a postcode, a word in capitals, a country or a comma confirms them."""
         confirmed = end
+        in_town = False  # inside a town name that a comma opened
         for _ in range(6):
             token = self._tail_token.match(text, end)
             if token is None:
                 break
-            kind = self._tail_kind(token.group(2), "," in token.group(1))
+            word, after_comma = token.group(2), "," in token.group(1)
+            if in_town and not after_comma and word in _PARTICLES:
+                end = token.end()
+                continue
+            kind = self._tail_kind(word, after_comma or in_town)
             if kind is None:
                 break
+            in_town = kind and not word.isdigit()
             end = token.end()
             if kind:
                 confirmed = end

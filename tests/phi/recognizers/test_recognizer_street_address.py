@@ -40,6 +40,8 @@ POSITIVES = [
         "12 Timms Drive Suite 215 NUNGATTA Australia",
     ),
     ("Apt. 405 Sindi PR", "Apt. 405 Sindi PR"),
+    ("Meet at 641 Dašická 688, Turkovice u Prelouce", "641 Dašická 688, Turkovice u Prelouce"),
+    ("Office: 12 Oak Street, Porto Alegre, RS 24893", "12 Oak Street, Porto Alegre, RS 24893"),
     # Lines under a street: a region line, a postcode before prose, the sentence's end.
     (
         "6750 Koskikatu 25 Apt. 864\nArtilleros\n, CO\n Uruguay 64677",
