@@ -35,6 +35,8 @@ _PHONE_CUE = (
 _PHONE_CUE_AFTER = r"^[ \t\-\\,]{0,3}(?:office|mobile|cell|home|work|fax|desk|phone|tel)\b"
 _FAX_CUE = r"\bfax\b"
 _NEEDS_CUE = frozenset({"grouped", "plain"})
+# Shapes that may start with 0 without a cue, where dates and drug codes look alike.
+_TRUNK_TAGS = frozenset({"trunk", "international"})
 
 
 class PhoneRecognizer(Recognizer):
@@ -44,7 +46,9 @@ class PhoneRecognizer(Recognizer):
         self._phone_cue = re.compile(_PHONE_CUE)
         self._fax_cue = re.compile(_FAX_CUE)
         self._phone_cue_after = re.compile(_PHONE_CUE_AFTER)
-        self._date = re.compile(r"\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)?\d{2}\b")
+        self._ndc = re.compile(r"\d{4}-\d{4}-\d{2}|\d{5}-\d{3}-\d{2}|\d{5}-\d{4}-\d{1,2}")
+        day_or_month = r"(?:[0-2]?\d|3[01])"
+        self._date = re.compile(rf"\b{day_or_month}[./\-]{day_or_month}[./\-](?:19|20)\d{{2}}\b")
 
     def patterns(self) -> Sequence[Pattern]:
         return (
@@ -81,8 +85,8 @@ class PhoneRecognizer(Recognizer):
         accepted: list[tuple[Hit, float]] = []
         for hit in longest_per_start(hits):
             digits = count_digits(text[hit.start : hit.end])
-            if hit.tag == "trunk" and self._date.search(text, hit.start, hit.end):
-                continue  # "03.07.2018 09.30" is a date and a time
+            if hit.tag in _TRUNK_TAGS and text[hit.start] == "0" and self._not_a_number(text, hit):
+                continue
             # Only loose shapes need a cue; looking for one costs, so only they look.
             needs_cue = hit.tag in _NEEDS_CUE and 7 <= digits <= 13
             confidence = self._confidence(
@@ -103,6 +107,13 @@ class PhoneRecognizer(Recognizer):
             )
             entity_type = EntityType.FAX if is_fax else EntityType.PHONE
             yield Candidate(entity_type, hit.start, hit.end, best[hit], self.name)
+
+    def _not_a_number(self, text: str, hit: Hit) -> bool:
+        """A date and a time ("03.07.2018 09.30") or a drug's NDC code ("0002-3227-30")."""
+        return bool(
+            self._date.search(text, hit.start, hit.end)
+            or self._ndc.fullmatch(text, hit.start, hit.end)
+        )
 
     def _has_cue(self, text: str, start: int, end: int) -> bool:
         if self._phone_cue.search(window_before(text, start, 32)):

@@ -64,6 +64,8 @@ class ZipCodeRecognizer(Recognizer):
                 if value is not None:
                     yield Candidate(EntityType.LOCATION, *value.span("value"), 0.85, self.name)
         for hit in drop_nested(longest_per_start(hit for hit in hits if hit.tag != "cue")):
+            if text[hit.end : hit.end + 1] == "-":
+                continue  # part of a longer code: "00093-7146-56" is a drug's NDC code
             # Report the digits only: the state itself is not an identifier.
             start = hit.start
             while start < hit.end and not text[start].isdigit():

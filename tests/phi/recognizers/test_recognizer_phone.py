@@ -38,6 +38,8 @@ NEGATIVES = [
     "dose 250 500 mg",
     "seen on 03.07.2018 09.30 in clinic",
     "Titrate 0.25 0.5 1 mg weekly",
+    "NDC 0002-3227-30, 30 tablets",
+    "Product code 00093-7146-56",
 ]
 
 

@@ -25,6 +25,7 @@ NEGATIVES = [
     "CPT 99213 visit",
     "zip up the jacket, 2 layers",
     "the zip code field was left empty",
+    "NDC 00093-7146-56",
 ]
 
 
