@@ -104,6 +104,29 @@ def countries() -> list[str]:
         "macedonia",
         "uk",
     }
+    # Continents and world regions: larger than a state, never identifiers.
+    names |= {
+        "africa",
+        "asia",
+        "europe",
+        "oceania",
+        "antarctica",
+        "north america",
+        "south america",
+        "central america",
+        "latin america",
+        "middle east",
+        "caribbean",
+        "scandinavia",
+        "balkans",
+        "southeast asia",
+        "east asia",
+        "west africa",
+        "east africa",
+        "sub-saharan africa",
+        "eastern europe",
+        "western europe",
+    }
     # "The Netherlands", "The Gambia" are also written without the article.
     names |= {name.removeprefix("the ") for name in names}
     return sorted(names)

@@ -62,6 +62,16 @@ _PLACE_AND_POSTCODE = (
     r"de|da|do|dos|das|del|la|le|les|di|du|van|von|am|an|im|sur|en)){0,3}"
     r"[ \t]+(?:\d{4,5}|\d{3}[ \-]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})\b"
 )
+# Words that start what follows a travel cue, a form label or a preposition but is not a
+# place: "returned to Work", "Where: Emergency Room", "from Study 1234".
+_NOT_PLACE_WORDS = (
+    "work home school office church hospital clinic emergency er ed ward floor unit bed "
+    "study trial protocol phase cohort group arm version model series type stage grade class "
+    "level table figure section chapter page item step day week cycle visit dose lot batch "
+    "code form please"
+)
+# A name followed by one of these is an eponym, not a place ("from Lyme disease").
+_EPONYM_AFTER = re.compile(r"\s+(?:disease|syndrome|virus|fever|palsy|criteria|score)\b", re.I)
 # Tags whose hit starts with a cue or a label before the place.
 _CUED = frozenset({"cue", "travel", "place_postcode", "field"})
 # Form fields that hold a place: "Where: Unionville", "Place of birth: Kenosha".
@@ -82,9 +92,9 @@ class CityRecognizer(Recognizer):
         self._postcode_after = re.compile(_POSTCODE_AFTER)
         # "returned to Oncology", "arrived at ED": departments and clinical words are not
         # destinations.
-        self._not_destination = frozenset(DEPARTMENT_WORDS.split("|")) | frozenset(
-            word for words in HEALTH_TERMS.values() for word in words.split("|")
-        )
+        self._not_destination = (
+            frozenset(DEPARTMENT_WORDS.split("|")) | frozenset(_NOT_PLACE_WORDS.split())
+        ) | frozenset(word for words in HEALTH_TERMS.values() for word in words.split("|"))
 
     def patterns(self) -> Sequence[Pattern]:
         return (
@@ -146,6 +156,8 @@ class CityRecognizer(Recognizer):
                 continue
             if cued and hit.tag != "cue" and not self._is_destination(place):
                 continue
+            if _EPONYM_AFTER.match(text, end):
+                continue
             if hit.tag == "place_postcode" and self._ends_in_year(place):
                 continue
             confidence = 0.7 if cued else 0.8
@@ -178,6 +190,8 @@ class CityRecognizer(Recognizer):
         for cut in reversed(cuts):
             name = fold(words[:cut])
             if name in self._gazetteer and name not in self._not_local:
+                if _EPONYM_AFTER.match(text, start + cut):
+                    return
                 end = self._with_postcode(text, start + cut)
                 yield Candidate(EntityType.LOCATION, start, end, 0.75, self.name)
                 return

@@ -46,6 +46,9 @@ class PhoneRecognizer(Recognizer):
         self._phone_cue = re.compile(_PHONE_CUE)
         self._fax_cue = re.compile(_FAX_CUE)
         self._phone_cue_after = re.compile(_PHONE_CUE_AFTER)
+        self._product_code = re.compile(
+            r"\b(?:lot|batch|ndc|cat|catalog|catalogue|product|item|sku|model|part|ref)\b\W*$"
+        )
         self._ndc = re.compile(r"\d{4}-\d{4}-\d{2}|\d{5}-\d{3}-\d{2}|\d{5}-\d{4}-\d{1,2}")
         day_or_month = r"(?:[0-2]?\d|3[01])"
         self._date = re.compile(rf"\b{day_or_month}[./\-]{day_or_month}[./\-](?:19|20)\d{{2}}\b")
@@ -109,10 +112,12 @@ class PhoneRecognizer(Recognizer):
             yield Candidate(entity_type, hit.start, hit.end, best[hit], self.name)
 
     def _not_a_number(self, text: str, hit: Hit) -> bool:
-        """A date and a time ("03.07.2018 09.30") or a drug's NDC code ("0002-3227-30")."""
+        """A date and a time ("03.07.2018 09.30"), a drug's NDC code ("0002-3227-30"), a
+        product's lot or catalogue number ("Lot 0123 4567 89")."""
         return bool(
             self._date.search(text, hit.start, hit.end)
             or self._ndc.fullmatch(text, hit.start, hit.end)
+            or self._product_code.search(window_before(text, hit.start, 16))
         )
 
     def _has_cue(self, text: str, start: int, end: int) -> bool:

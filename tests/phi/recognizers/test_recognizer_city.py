@@ -46,6 +46,13 @@ NEGATIVES = [
     "Upgraded to Windows 2000 last year",
     "Location: Left lower lobe",
     "Where: ICU",
+    "Flew to Europe last month and developed fever",
+    "Originally from South America",
+    "Returned to Work on Monday",
+    "Arrived at Emergency Department via ambulance",
+    "Where: Emergency Room",
+    "Results from Study 1234 showed benefit",
+    "Travelled from Lyme disease endemic area",
 ]
 
 

@@ -40,6 +40,7 @@ NEGATIVES = [
     "Titrate 0.25 0.5 1 mg weekly",
     "NDC 0002-3227-30, 30 tablets",
     "Product code 00093-7146-56",
+    "Lot 0123 4567 89 expires soon",
 ]
 
 
