@@ -57,9 +57,10 @@ _TRAVEL_CUES = (
 )
 # A capitalised place and a postcode after a preposition, gazetteer or not: "in Quinta de
 # São Tiago 3610-114", "in ÖVERTURINGEN 840 24".
+_PARTICLES = "de|da|do|dos|das|del|la|le|les|di|du|van|von|am|an|im|sur|en"
 _PLACE_AND_POSTCODE = (
     r"\b(?:in|at|from|to)\s+[A-Z][A-Za-z'\-]*(?:[ \t]+(?:[A-Z][A-Za-z'\-]*|"
-    r"de|da|do|dos|das|del|la|le|les|di|du|van|von|am|an|im|sur|en)){0,3}"
+    rf"{_PARTICLES})){{0,3}}"
     r"[ \t]+(?:\d{4,5}|\d{3}[ \-]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})\b"
 )
 # Words that start what follows a travel cue, a form label or a preposition but is not a
@@ -73,7 +74,9 @@ _NOT_PLACE_WORDS = (
 # A name followed by one of these is an eponym, not a place ("from Lyme disease").
 _EPONYM_AFTER = re.compile(r"\s+(?:disease|syndrome|virus|fever|palsy|criteria|score)\b", re.I)
 # Tags whose hit starts with a cue or a label before the place.
-_CUED = frozenset({"cue", "travel", "place_postcode", "field"})
+_CUED = frozenset({"cue", "field"})
+# Tags reported without a start: the place is read around the hit.
+_READ_IN_PYTHON = frozenset({"preposition", "travel", "place_postcode"})
 # Form fields that hold a place: "Where: Unionville", "Place of birth: Kenosha".
 _PLACE_FIELDS = r"where|city|town|hometown|birthplace|place\s+of\s+birth|born\s+in"
 # A postcode after a place: "in Acquapendente 01021", "ÖVERTURINGEN 840 24", "3610-114".
@@ -85,6 +88,14 @@ class CityRecognizer(Recognizer):
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self._gazetteer = gazetteer or Gazetteer.load()
+        self._capitalised_words = re.compile(
+            r"[^\W\d_][\w.'\-]*(?:[ \t]+(?=[^\W\d_])(?-i:[^\W\d_a-z])[\w.'\-]*){0,2}"
+        )
+        upper = r"(?=[^\W\d_a-z])[^\W\d_][\w'\-]*"  # a capitalised word, any script
+        self._place_and_postcode = re.compile(
+            rf"\b(?:in|at|from|to)\s+(?P<place>{upper}(?:[ \t]+(?:{upper}|{_PARTICLES})){{0,3}})"
+            r"[ \t]+(?:\d{4,5}|\d{3}[ \-]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})$"
+        )
         self._place_words = re.compile(r"[^\W\d_][^\W\d_'\-]*(?:[ \-][A-Z][^\W\d_'\-]*){0,3}")
         state_names = frozenset(name.lower() for name in US_STATE_NAMES.split("|"))
         self._not_local = state_names | self._gazetteer.countries
@@ -111,18 +122,16 @@ class CityRecognizer(Recognizer):
                 max_length=60,
             ),
             Pattern("cue", r"\b(?:city|town|village)\s+of\s+" + _PLACE, max_length=60),
-            Pattern("place_postcode", _PLACE_AND_POSTCODE, max_length=80),
+            # Where it starts is found only for the few hits (no start tracking).
+            Pattern("place_postcode", _PLACE_AND_POSTCODE, max_length=0),
             Pattern(
                 "field",
                 rf"(?:^|\n)[ \t]*(?i:{_PLACE_FIELDS})[ \t]*:[ \t]*[A-Z][A-Za-z'\-]*"
                 r"(?:[ \t]+[A-Z][A-Za-z'\-]*){0,3}(?:[ \t]+\([A-Z][A-Za-z'\- ]*\))?",
                 max_length=60,
             ),
-            Pattern(
-                "travel",
-                rf"\b(?i:{_TRAVEL_CUES})\s+(?i:to|from|in|at)\s+{_PLACE}",
-                max_length=60,
-            ),
+            # The end of "flew to N": the place is read from there (no start tracking).
+            Pattern("travel", rf"\b(?i:{_TRAVEL_CUES})\s+(?i:to|from|in|at)\s+[A-Z]", max_length=0),
             # The end of "in K": the gazetteer is consulted on the words that follow.
             Pattern("preposition", rf"\b(?:{_PLACE_PREPOSITIONS})\s+[A-Z]", max_length=0),
             Pattern(
@@ -136,7 +145,11 @@ class CityRecognizer(Recognizer):
         for hit in hits:
             if hit.tag == "preposition":
                 yield from self._gazetteer_place(text, hit.end - 1)
-        located = [hit for hit in hits if hit.tag != "preposition"]
+            elif hit.tag == "travel":
+                yield from self._destination(text, hit.end - 1)
+            elif hit.tag == "place_postcode":
+                yield from self._place_before_postcode(text, hit.end)
+        located = [hit for hit in hits if hit.tag not in _READ_IN_PYTHON]
         for hit in drop_nested(longest_per_start(located)):
             segment = text[hit.start : hit.end]
             cued = hit.tag in _CUED
@@ -163,6 +176,33 @@ class CityRecognizer(Recognizer):
             confidence = 0.7 if cued else 0.8
             end = self._with_postcode(text, end)
             yield Candidate(EntityType.LOCATION, start, end, confidence, self.name)
+
+    def _destination(self, text: str, start: int) -> Iterator[Candidate]:
+        """The capitalised place after a travel or origin cue ("flew to Neupré")."""
+        words = self._capitalised_words.match(text, start)
+        if words is None:
+            return
+        end = words.end()
+        while end > start and text[end - 1] in ".'-":
+            end -= 1
+        place = text[start:end]
+        if (
+            fold(place) in self._not_local
+            or not self._is_destination(place)
+            or _EPONYM_AFTER.match(text, end)
+        ):
+            return
+        yield Candidate(EntityType.LOCATION, start, self._with_postcode(text, end), 0.7, self.name)
+
+    def _place_before_postcode(self, text: str, end: int) -> Iterator[Candidate]:
+        """ "in Quinta de São Tiago 3610-114": the place and postcode that end at `end`."""
+        match = self._place_and_postcode.search(text, max(0, end - 80), end)
+        if match is None or not match.group("place")[0].isupper():
+            return
+        place = match.group("place")
+        if self._ends_in_year(match.group()) or not self._is_destination(place):
+            return
+        yield Candidate(EntityType.LOCATION, match.start("place"), end, 0.7, self.name)
 
     def _is_destination(self, place: str) -> bool:
         first = place.split()[0]

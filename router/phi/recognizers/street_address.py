@@ -247,15 +247,21 @@ class StreetAddressRecognizer(Recognizer):
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
-        # Nested hits are kept: same-type overlaps are merged by the classifier.
+        # Overlapping hits are kept (same-type overlaps are merged by the classifier), but
+        # a hit inside an address already found, and no more confident, adds nothing.
+        found = Candidate(EntityType.LOCATION, -1, -1, 0.0, self.name)
         for hit in longest_per_start(hits):
             if hit.tag == "cue_line":
                 yield from self._after_cue(text, hit)
                 continue
             confidence = 0.9 if hit.tag in {"street", "po_box", "corner"} else 0.75
+            inside = found.start <= hit.start and hit.end <= found.end
+            if inside and confidence <= found.confidence:
+                continue
             start, end = self._extent(text, hit)
             if end > start:
-                yield Candidate(EntityType.LOCATION, start, end, confidence, self.name)
+                found = Candidate(EntityType.LOCATION, start, end, confidence, self.name)
+                yield found
 
     def _extent(self, text: str, hit: Hit) -> tuple[int, int]:
         """The whole address around a hit: a house number and street name before it, the
@@ -279,7 +285,7 @@ class StreetAddressRecognizer(Recognizer):
         number = self._house_number.search(text, max(0, start - 8), start)
         if number is not None:
             return number.start()
-        if not text[start : start + 1].isdigit():
+        if not text[start : start + 1].isdigit() or text[start - 1 : start] not in {" ", "\t"}:
             return start
         for _ in range(2):
             word = self._word_before.search(text, max(0, start - 30), start)
@@ -299,6 +305,8 @@ class StreetAddressRecognizer(Recognizer):
         " HUNDSHAGEN Upper Austria", " Sindi PR" after a street: capitalised words count once
         a postcode, a word in capitals, a country or a comma confirms them."""
         confirmed = end
+        if text[end : end + 1] not in {",", " ", "\t"}:
+            return end  # the line or the sentence ends here (most addresses)
         in_town = False  # inside a town name that a comma opened
         for _ in range(6):
             token = self._tail_token.match(text, end)

@@ -25,6 +25,8 @@ POSITIVES = [
     ("studying at the University of Kiel", "Kiel"),
     # A capitalised place with a postcode; a form field that holds a place.
     ("an office in Quinta do Anjo 2950-001 since May", "Quinta do Anjo 2950-001"),
+    ("we moved in to Quinta do Anjo 2950-001", "Quinta do Anjo 2950-001"),
+    ("Ms. Rennie flew to Zlatiborsko Dolnje on Friday", "Zlatiborsko Dolnje"),
     ("City: Zlatiborsko\nState: WI", "Zlatiborsko"),
     ("Place of birth: Vrhovine Gornje", "Vrhovine Gornje"),
 ]
