@@ -157,7 +157,7 @@ class CityRecognizer(Recognizer):
             start = hit.start + (noise.end() if noise else 0)
             if hit.tag == "field":
                 start = hit.start + segment.index(":") + 1
-                while text[start] in " \t":
+                while start < hit.end and text[start] in " \t":
                     start += 1
             end = hit.end
             if hit.tag == "before_state":
