@@ -118,7 +118,8 @@ class Classifier:
         text = normalised.text
         candidates: list[Candidate] = []
         for recognizer, recognizer_hits in zip(self._recognizers, hits, strict=False):
-            candidates.extend(recognizer.recognize(text, recognizer_hits))
+            if recognizer_hits or not recognizer.needs_hits:
+                candidates.extend(recognizer.recognize(text, recognizer_hits))
         health = self._health.categories(text, hits[self._health_owner])
         if hits[self._encoded_owner] and depth < _MAX_DECODING_DEPTH:
             hinted = {hit.tag for hit in hits[self._encoded_owner]}

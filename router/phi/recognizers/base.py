@@ -50,9 +50,15 @@ class Candidate(NamedTuple):
 
 
 class Recognizer(ABC):
-    """Finds one kind of identifier."""
+    """Finds one kind of identifier.
+
+    `recognize` is called only for a text in which the recognizer's patterns matched
+    (most texts hold no SSN, no IBAN...), unless `needs_hits` is False: a recognizer that
+    finds candidates without hits (names, from capitalised words) says so.
+    """
 
     name: ClassVar[str]
+    needs_hits: ClassVar[bool] = True
 
     @abstractmethod
     def patterns(self) -> Sequence[Pattern]: ...
@@ -89,6 +95,8 @@ def window_before(text: str, start: int, width: int) -> str:
 
 
 def count_digits(value: str) -> int:
+    if value.isascii():  # the common case, without a Python loop over characters
+        return len(value) - len(value.encode("ascii").translate(None, b"0123456789"))
     return sum(char.isdigit() for char in value)
 
 

@@ -140,6 +140,7 @@ class _Token(NamedTuple):
 
 class NameRecognizer(Recognizer):
     name = "name"
+    needs_hits = False  # capitalised runs are judged with or without a cue
 
     def __init__(
         self,
