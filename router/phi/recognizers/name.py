@@ -20,98 +20,19 @@ from typing import NamedTuple
 
 from router.phi.entities import EntityType
 from router.phi.lexicon import Lexicon, fold
+from router.phi.name_terms import (
+    COMPASS_WORDS,
+    CUES,
+    EPONYM_FOLLOWERS,
+    FUNCTION_WORDS,
+    MONTHS_AND_DAYS,
+    PARTICLES,
+    PLACE_WORDS,
+    TITLES,
+    WEAK_CUES,
+    WEEKDAYS,
+)
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
-
-_TITLES = r"mr|mrs|ms|miss|mx|dr|doctor|prof|professor|sr|sra|srta|mme|mlle|herr|frau"
-_CUES = (
-    r"patient|pt|my\s+name\s+is|name\s+is|name|named|patient\s+name|dear|hi|hello|hey|"
-    r"signed|signed\s+by|seen\s+by|seen\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|"
-    r"referred\s+by|attending|resident|nurse|rn|np|pcp|physician|provider|surgeon|"
-    r"caregiver|son|daughter|wife|husband|mother|father|brother|sister|mom|dad|guardian|"
-    r"spouse|partner|grandson|granddaughter|attn|cc|sincerely|regards|thanks|thank\s+you|"
-    r"i\s+am|i'm|call\s+me|calls\s+me"
-)
-# Cues after which only a capitalised, listed, uncommon name is taken.
-_WEAK_CUES = r"for|from|by|with|says|said|contact|this\s+is"
-_MONTHS_AND_DAYS = (
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug "
-    "sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun today tomorrow"
-)
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday today tomorrow"
-_FUNCTION_WORDS = (
-    "a an the and or but if of in on at to for from by with as is are was were be been not "
-    "no yes i you he she we they it this that these those my your his her our their me him "
-    "us them who what when where why how which please dear hi hello hey thanks regards "
-    "re fw fwd subject note plan assessment history exam impression mr mrs ms dr pt "
-    "patient patients doctor nurse physician provider md do rn np pa mrn dob ssn id dx hx rx"
-)
-# A capitalised run with one of these is a place or an organisation, not a person.
-_PLACE_WORDS = (
-    "street st avenue ave road rd boulevard blvd lane ln drive court ct place way terrace "
-    "parkway highway hwy square trail hospital clinic center centre medical health county "
-    "parish city town village university college school church institute foundation "
-    "company inc llc ltd corp corporation group pharmacy lake river mount mountain bay beach "
-    "valley island park station airport department dept unit ward wing floor building hall"
-)
-# Lower-case particles inside names: "Abril de la Rosa", "Ludwig van Beethoven".
-_PARTICLES = frozenset(
-    f" {particle} "
-    for particle in (
-        "de",
-        "la",
-        "de la",
-        "del",
-        "della",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "du",
-        "le",
-        "van",
-        "von",
-        "van der",
-        "van den",
-        "von der",
-        "ter",
-        "ten",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-    )
-)
-_EPONYM_FOLLOWERS = (
-    r"(?:'s)?\s+(?:disease|syndrome|palsy|sign|test|criteria|score|scale|classification|"
-    r"maneuver|manoeuvre|procedure|reflex|esophagus|sarcoma|lymphoma|phenomenon|ulcer|"
-    r"fracture|tumou?r|law|rule|equation|formula|index|protocol|method|technique|operation|"
-    r"repair|type|stage|grade|position|node|cell|cells|virus|ratio)\b"
-)
-
-
-_COMPASS_WORDS = frozenset(
-    [
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "upper",
-        "lower",
-        "greater",
-    ]
-)
-
 
 # (first name, last name, common word, blocked, initial, all caps), or _SKIPPED.
 _Kind = tuple[bool, bool, bool, bool, bool, bool]
@@ -153,13 +74,15 @@ class NameRecognizer(Recognizer):
         # Token text -> what it says (`_kind`): names and capitalised words repeat a lot.
         self._kinds: dict[str, _Kind] = {}
         self._accepted: dict[tuple[str, str, bool], bool] = {}
+        # The longest text that may join two words of a name (" van der ").
+        self._longest_gap = max(len(particle) for particle in PARTICLES)
         # Months stay out of this set: "April", "May", "June" are also first names.
         self._blocked = (
-            clinical_words | frozenset(_FUNCTION_WORDS.split()) | frozenset(_WEEKDAYS.split())
+            clinical_words | frozenset(FUNCTION_WORDS.split()) | frozenset(WEEKDAYS.split())
         )
-        self._weekdays_and_months = frozenset(_MONTHS_AND_DAYS.split())
-        self._place_words = frozenset(_PLACE_WORDS.split())
-        self._eponym = re.compile(_EPONYM_FOLLOWERS, re.IGNORECASE)
+        self._weekdays_and_months = frozenset(MONTHS_AND_DAYS.split())
+        self._place_words = frozenset(PLACE_WORDS.split())
+        self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
         self._after_cue = re.compile(
             r"[\s.:,?]{0,3}((?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
             r"(?:,?[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
@@ -174,9 +97,9 @@ class NameRecognizer(Recognizer):
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("title", rf"\b(?:{_TITLES})\b\.?", caseless=True, max_length=0),
-            Pattern("cue", rf"\b(?:{_CUES})\b", caseless=True, max_length=0),
-            Pattern("weak", rf"\b(?:{_WEAK_CUES})\b", caseless=True, max_length=0),
+            Pattern("title", rf"\b(?:{TITLES})\b\.?", caseless=True, max_length=0),
+            Pattern("cue", rf"\b(?:{CUES})\b", caseless=True, max_length=0),
+            Pattern("weak", rf"\b(?:{WEAK_CUES})\b", caseless=True, max_length=0),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
@@ -253,10 +176,11 @@ class NameRecognizer(Recognizer):
         if run:
             yield run
 
-    @staticmethod
-    def _joins(text: str, previous: _Token, token: _Token) -> bool:
+    def _joins(self, text: str, previous: _Token, token: _Token) -> bool:
+        if token.start - previous.end > self._longest_gap:
+            return False  # the common case: words apart, decided without slicing the text
         gap = text[previous.end : token.start]
-        if gap in {" ", "  ", "\t"} or gap in _PARTICLES:
+        if gap in {" ", "  ", "\t"} or gap in PARTICLES:
             return True
         if previous.initial and gap in {". ", "."}:
             return True
@@ -339,7 +263,7 @@ class NameRecognizer(Recognizer):
             # "Jordan", "Georgia", "Chad" alone are first names as often as countries.
             return len(part) > 1 or not part[0].first
         head, _, rest = whole.partition(" ")
-        return head in _COMPASS_WORDS and rest in self._countries
+        return head in COMPASS_WORDS and rest in self._countries
 
     def _after_cue_names(self, text: str, cue: Hit) -> Iterator[Candidate]:
         match = self._after_cue.match(text, cue.end)
