@@ -34,9 +34,9 @@ from router.phi.name_terms import (
 )
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 
-# (first name, last name, common word, blocked, initial, all caps), or _SKIPPED.
-_Kind = tuple[bool, bool, bool, bool, bool, bool]
-_SKIPPED: _Kind = (False,) * 6
+# (first name, last name, common word, blocked, initial, all caps, alone), or _SKIPPED.
+_Kind = tuple[bool, bool, bool, bool, bool, bool, bool]
+_SKIPPED: _Kind = (False,) * 7
 _KIND_CACHE_SIZE = 65_536
 
 
@@ -49,6 +49,8 @@ class _Token(NamedTuple):
     blocked: bool
     initial: bool
     all_caps: bool
+    # Whether the token could be a name on its own: listed, uncommon, not shouted.
+    alone: bool = False
 
     @property
     def listed(self) -> bool:
@@ -111,7 +113,7 @@ class NameRecognizer(Recognizer):
                 lone.append(token)
                 # The common case, decided without the place and eponym checks: a lone
                 # token is a name only if it is a listed, uncommon, not shouted word.
-                if token.blocked or token.initial or not token.strong or token.all_caps:
+                if not token.alone:
                     continue
             yield from self._judge_run(text, run)
         yield from self._coordinated(text, lone)
@@ -136,13 +138,13 @@ class NameRecognizer(Recognizer):
                 tokens.append(_Token(start, end, *kind))
                 continue
             initial = text[end : end + 1] == "." or _bare_middle_initial(text, start, end, value)
-            first, last, common, _, _, all_caps = kind
+            first, last, common, _, _, all_caps, _ = kind
             tokens.append(_Token(start, end, first, last, common, not initial, initial, all_caps))
         return tokens
 
     def _kind(self, value: str) -> _Kind:
         """What a token's text says wherever it appears (cached per text): (first name,
-        last name, common word, blocked unless an initial, initial, all caps)."""
+        last name, common word, blocked unless an initial, initial, all caps, alone)."""
         if not value[0].isupper() or (len(value) > 1 and value.lower() in self._blocked):
             return _SKIPPED
         first, last, common, calendar = self._lexical(value)
@@ -153,7 +155,10 @@ class NameRecognizer(Recognizer):
             # An unlisted acronym ("CHF", "ICU") beside a name is not part of it.
             or (len(value) <= 4 and value.isupper() and not listed)
         )
-        return first, last, common or calendar, blocked, False, len(value) > 1 and value.isupper()
+        all_caps = len(value) > 1 and value.isupper()
+        common = common or calendar
+        alone = not blocked and listed and not common and not all_caps
+        return first, last, common, blocked, False, all_caps, alone
 
     def _lexical(self, value: str) -> tuple[bool, bool, bool, bool]:
         """(first name, last name, common word, weekday or month) of a token's text."""
@@ -164,17 +169,22 @@ class NameRecognizer(Recognizer):
         last = key in lexicon.last_names or parts[-1] in lexicon.last_names
         return first, last, key in lexicon.common_words, key in self._weekdays_and_months
 
-    def _runs(self, text: str, tokens: list[_Token]) -> Iterator[list[_Token]]:
+    def _runs(self, text: str, tokens: list[_Token]) -> list[list[_Token]]:
+        runs: list[list[_Token]] = []
         run: list[_Token] = []
         for token in tokens:
-            if run and token.start < run[-1].end:
-                continue  # a tail ("O'Brien") already covered this token
-            if run and not self._joins(text, run[-1], token):
-                yield run
-                run = []
+            if run:
+                previous = run[-1]
+                if token.start < previous.end:
+                    continue  # a tail ("O'Brien") already covered this token
+                if not self._joins(text, previous, token):
+                    runs.append(run)
+                    run = [token]
+                    continue
             run.append(token)
         if run:
-            yield run
+            runs.append(run)
+        return runs
 
     def _joins(self, text: str, previous: _Token, token: _Token) -> bool:
         if token.start - previous.end > self._longest_gap:
