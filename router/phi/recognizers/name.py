@@ -101,7 +101,10 @@ class NameRecognizer(Recognizer):
         return (
             Pattern("title", rf"\b(?:{TITLES})\b\.?", caseless=True, max_length=0),
             Pattern("cue", rf"\b(?:{CUES})\b", caseless=True, max_length=0),
-            Pattern("weak", rf"\b(?:{WEAK_CUES})\b", caseless=True, max_length=0),
+            # After a weak cue only a capitalised word counts ("from Boston"), so the
+            # pattern takes in that capital: "for the" and "with a" never reach Python.
+            # It ends one past the capital (non-ASCII capitals are "A" in the scanned text).
+            Pattern("weak", rf"\b(?i:{WEAK_CUES})\b[\s.:,?]{{0,3}}[A-Z]", max_length=0),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
@@ -276,7 +279,8 @@ class NameRecognizer(Recognizer):
         return head in COMPASS_WORDS and rest in self._countries
 
     def _after_cue_names(self, text: str, cue: Hit) -> Iterator[Candidate]:
-        match = self._after_cue.match(text, cue.end)
+        # A weak cue's hit ends one past the capital that starts the name.
+        match = self._after_cue.match(text, cue.end - 1 if cue.tag == "weak" else cue.end)
         if match is None:
             return
         is_title = cue.tag == "title"
