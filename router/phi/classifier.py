@@ -202,15 +202,17 @@ def _replace_overlapping(
 
 
 def _entity(field: TextField, start: int, end: int, candidate: Candidate) -> Entity:
+    # Positional arguments, in the order of Entity's fields: half the cost of keywords,
+    # and a request has hundreds of entities.
     return Entity(
-        type=candidate.type,
-        start=start,
-        end=end,
-        path=field.path,
-        message_index=field.message_index,
-        confidence=candidate.confidence,
-        text=field.text[start:end],
-        recognizer=candidate.recognizer,
+        candidate.type,
+        start,
+        end,
+        field.path,
+        field.message_index,
+        candidate.confidence,
+        field.text[start:end],
+        candidate.recognizer,
     )
 
 
