@@ -34,9 +34,10 @@ from router.phi.name_terms import (
 )
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 
-# (first name, last name, common word, blocked, initial, all caps, alone), or _SKIPPED.
-_Kind = tuple[bool, bool, bool, bool, bool, bool, bool]
-_SKIPPED: _Kind = (False,) * 7
+# (first name, last name, common word, blocked, initial, all caps, alone, place word), or
+# _SKIPPED.
+_Kind = tuple[bool, bool, bool, bool, bool, bool, bool, bool]
+_SKIPPED: _Kind = (False,) * 8
 _KIND_CACHE_SIZE = 65_536
 
 
@@ -51,6 +52,8 @@ class _Token(NamedTuple):
     all_caps: bool
     # Whether the token could be a name on its own: listed, uncommon, not shouted.
     alone: bool = False
+    # Whether the token is a place word ("Street", "Hospital"): the run is not a person.
+    place: bool = False
 
     @property
     def listed(self) -> bool:
@@ -141,13 +144,18 @@ class NameRecognizer(Recognizer):
                 tokens.append(_Token(start, end, *kind))
                 continue
             initial = text[end : end + 1] == "." or _bare_middle_initial(text, start, end, value)
-            first, last, common, _, _, all_caps, _ = kind
-            tokens.append(_Token(start, end, first, last, common, not initial, initial, all_caps))
+            first, last, common, _, _, all_caps, _, place = kind
+            tokens.append(
+                _Token(
+                    start, end, first, last, common, not initial, initial, all_caps, False, place
+                )
+            )
         return tokens
 
     def _kind(self, value: str) -> _Kind:
         """What a token's text says wherever it appears (cached per text): (first name,
-        last name, common word, blocked unless an initial, initial, all caps, alone)."""
+        last name, common word, blocked unless an initial, initial, all caps, alone, place
+        word)."""
         if not value[0].isupper() or (len(value) > 1 and value.lower() in self._blocked):
             return _SKIPPED
         first, last, common, calendar = self._lexical(value)
@@ -161,7 +169,8 @@ class NameRecognizer(Recognizer):
         all_caps = len(value) > 1 and value.isupper()
         common = common or calendar
         alone = not blocked and listed and not common and not all_caps
-        return first, last, common, blocked, False, all_caps, alone
+        place = fold(value) in self._place_words
+        return first, last, common, blocked, False, all_caps, alone, place
 
     def _lexical(self, value: str) -> tuple[bool, bool, bool, bool]:
         """(first name, last name, common word, weekday or month) of a token's text."""
@@ -267,7 +276,7 @@ class NameRecognizer(Recognizer):
                 yield Candidate(EntityType.NAME, token.start, token.end, 0.7, self.name)
 
     def _is_place(self, text: str, part: list[_Token]) -> bool:
-        if any(fold(text[token.start : token.end]) in self._place_words for token in part):
+        if any(token.place for token in part):
             return True
         # "New Zealand", "Southern Poland": a country, or a region of one ("Tina Holland"
         # is a person: only a compass word may come before the country's name).
