@@ -98,7 +98,7 @@ class Values:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.fakers = {locale: Faker(locale) for locale in set(NAME_LOCALES)}
+        self.fakers = {locale: Faker(locale) for locale in sorted(set(NAME_LOCALES))}
         for offset, faker in enumerate(self.fakers.values()):
             faker.seed_instance(seed + offset)
         self.us = self.fakers["en_US"]

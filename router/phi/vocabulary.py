@@ -40,6 +40,8 @@ _BRITISH_TO_AMERICAN = (
     ("oe", "e"),
     ("ll", "l"),
 )
+# Capitals inside a name: "McDowell", "MacLeod", "O'Brien", "D'Angelo", "DeShawn".
+_NAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O\u2019|D'|D\u2019|De|Di|Da|La|Le|Van|Von)[A-Z][a-z]")
 _ORGANISM_ENDINGS = "coccus|cocci|bacter|bacterium|bacillus|monas|siella|mycetes|myces|virus"
 
 
@@ -64,6 +66,18 @@ class Vocabulary:
         if self.biomedical_ending.search(key) is not None:
             return True
         return any(variant in self.english for variant in _american_spellings(key))
+
+
+def name_shaped(value: str) -> str | None:
+    """The word without a possessive, if it is written like a name: three letters or more,
+    no capitals inside but a name's ("McDowell"); "SpO" and "iPhone" are codes and brands.
+    """
+    bare = value[:-2] if value.endswith(("'s", "\u2019s")) else value
+    if len(bare) < 3:
+        return None
+    if any(char.isupper() for char in bare[1:]) and _NAME_PREFIX.match(bare) is None:
+        return None
+    return bare
 
 
 def _american_spellings(key: str) -> Iterable[str]:

@@ -26,7 +26,7 @@ _KINDS = (
 )
 _WORD = r"(?:[A-Z][A-Za-z.'\-]*|of|the|and|&)"
 # Department words: "the Cardiology Clinic" names a service, not a place.
-_GENERIC = (
+DEPARTMENT_WORDS = (
     "cardiology|oncology|diabetes|pediatric|pediatrics|family|primary|care|women's|walk-in|"
     "urgent|eye|dental|main|general|community|the|our|your|outpatient|inpatient|medicine|"
     "surgery|orthopedic|orthopedics|dermatology|neurology|endocrine|endocrinology|sleep|pain|"
@@ -41,7 +41,7 @@ class FacilityRecognizer(Recognizer):
 
     def __init__(self) -> None:
         self._leading_noise = re.compile(rf"(?:(?:{_LEADING_NOISE})\s+)+", re.IGNORECASE)
-        self._generic = frozenset(_GENERIC.split("|"))
+        self._generic = frozenset(DEPARTMENT_WORDS.split("|"))
         self._kinds = frozenset(word.lower() for kind in _KINDS.split("|") for word in kind.split())
 
     def patterns(self) -> Sequence[Pattern]:

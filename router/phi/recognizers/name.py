@@ -13,7 +13,6 @@ disease", "Bell's palsy") are skipped.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -21,104 +20,31 @@ from typing import NamedTuple
 
 from router.phi.entities import EntityType
 from router.phi.lexicon import Lexicon, fold
+from router.phi.name_terms import (
+    COMPASS_WORDS,
+    CUES,
+    EPONYM_FOLLOWERS,
+    FUNCTION_WORDS,
+    MONTHS_AND_DAYS,
+    PARTICLES,
+    PLACE_WORDS,
+    TITLES,
+    WEAK_CUES,
+    WEEKDAYS,
+)
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
+from router.phi.vocabulary import name_shaped
 
-_TITLES = r"mr|mrs|ms|miss|mx|dr|doctor|prof|professor|sr|sra|srta|mme|mlle|herr|frau"
-_CUES = (
-    r"patient|pt|my\s+name\s+is|name\s+is|name|named|patient\s+name|dear|hi|hello|hey|"
-    r"signed|signed\s+by|seen\s+by|seen\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|"
-    r"referred\s+by|attending|resident|nurse|rn|np|pcp|physician|provider|surgeon|"
-    r"caregiver|son|daughter|wife|husband|mother|father|brother|sister|mom|dad|guardian|"
-    r"spouse|partner|grandson|granddaughter|attn|cc|sincerely|regards|thanks|thank\s+you|"
-    r"i\s+am|i'm|call\s+me|calls\s+me"
-)
-# Cues after which only a capitalised, listed, uncommon name is taken.
-_WEAK_CUES = r"for|from|by|with|says|said|contact|this\s+is"
-_MONTHS_AND_DAYS = (
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug "
-    "sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun today tomorrow"
-)
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday today tomorrow"
-_FUNCTION_WORDS = (
-    "a an the and or but if of in on at to for from by with as is are was were be been not "
-    "no yes i you he she we they it this that these those my your his her our their me him "
-    "us them who what when where why how which please dear hi hello hey thanks regards "
-    "re fw fwd subject note plan assessment history exam impression mr mrs ms dr pt "
-    "patient patients doctor nurse physician provider md do rn np pa mrn dob ssn id dx hx rx"
-)
-# A capitalised run with one of these is a place or an organisation, not a person.
-_PLACE_WORDS = (
-    "street st avenue ave road rd boulevard blvd lane ln drive court ct place way terrace "
-    "parkway highway hwy square trail hospital clinic center centre medical health county "
-    "parish city town village university college school church institute foundation "
-    "company inc llc ltd corp corporation group pharmacy lake river mount mountain bay beach "
-    "valley island park station airport department dept unit ward wing floor building hall"
-)
-# Lower-case particles inside names: "Abril de la Rosa", "Ludwig van Beethoven".
-_PARTICLES = frozenset(
-    f" {particle} "
-    for particle in (
-        "de",
-        "la",
-        "de la",
-        "del",
-        "della",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "du",
-        "le",
-        "van",
-        "von",
-        "van der",
-        "van den",
-        "von der",
-        "ter",
-        "ten",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-    )
-)
-_EPONYM_FOLLOWERS = (
-    r"(?:'s)?\s+(?:disease|syndrome|palsy|sign|test|criteria|score|scale|classification|"
-    r"maneuver|manoeuvre|procedure|reflex|esophagus|sarcoma|lymphoma|phenomenon|ulcer|"
-    r"fracture|tumou?r|law|rule|equation|formula|index|protocol|method|technique|operation|"
-    r"repair|type|stage|grade|position|node|cell|cells|virus|ratio|species|spp)\b"
-)
-
-
+# (first name, last name, common word, blocked, initial, all caps, alone, place word,
+# unknown word), or _SKIPPED.
+_Kind = tuple[bool, bool, bool, bool, bool, bool, bool, bool, bool]
+_SKIPPED: _Kind = (False,) * 9
+_KIND_CACHE_SIZE = 65_536
 # Below the 0.75 of a census first name, above the 0.5 threshold: an unknown capitalised
 # word alone is weaker evidence than a listed name.
 _UNKNOWN_WORD_CONFIDENCE = 0.55
+_ADDRESS_UNITS = frozenset(("suite", "apt", "apartment", "unit", "box"))
 _INTRODUCTIONS = ("name is", "named", "call me", "calls me", "i am", "i'm")
-# Capitals inside a name: "McDowell", "MacLeod", "O'Brien", "D'Angelo", "DeShawn".
-_NAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O\u2019|D'|D\u2019|De|Di|Da|La|Le|Van|Von)[A-Z][a-z]")
-
-_COMPASS_WORDS = frozenset(
-    [
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "upper",
-        "lower",
-        "greater",
-    ]
-)
 
 
 class _Token(NamedTuple):
@@ -130,6 +56,12 @@ class _Token(NamedTuple):
     blocked: bool
     initial: bool
     all_caps: bool
+    # Whether the token could be a name on its own: listed or unknown, uncommon, not shouted.
+    alone: bool = False
+    # Whether the token is a place word ("Street", "Hospital"): the run is not a person.
+    place: bool = False
+    # Not English, not a drug, not clinical, not listed ("Hartvigsson"): maybe a name.
+    unknown: bool = False
 
     @property
     def listed(self) -> bool:
@@ -142,6 +74,7 @@ class _Token(NamedTuple):
 
 class NameRecognizer(Recognizer):
     name = "name"
+    needs_hits = False  # capitalised runs are judged with or without a cue
 
     def __init__(
         self,
@@ -151,45 +84,114 @@ class NameRecognizer(Recognizer):
     ) -> None:
         self._lexicon = lexicon
         self._countries = countries
-        self._lexical_cached = functools.lru_cache(maxsize=65_536)(self._lexical)
+        # Token text -> what it says (`_kind`): names and capitalised words repeat a lot.
+        self._kinds: dict[str, _Kind] = {}
+        self._accepted: dict[tuple[str, str, bool], bool] = {}
+        # The longest text that may join two words of a name (" van der ").
+        self._longest_gap = max(len(particle) for particle in PARTICLES)
         # Months stay out of this set: "April", "May", "June" are also first names.
         self._blocked = (
-            clinical_words | frozenset(_FUNCTION_WORDS.split()) | frozenset(_WEEKDAYS.split())
+            clinical_words | frozenset(FUNCTION_WORDS.split()) | frozenset(WEEKDAYS.split())
         )
-        self._weekdays_and_months = frozenset(_MONTHS_AND_DAYS.split())
-        self._place_words = frozenset(_PLACE_WORDS.split())
-        self._eponym = re.compile(_EPONYM_FOLLOWERS, re.IGNORECASE)
+        self._weekdays_and_months = frozenset(MONTHS_AND_DAYS.split())
+        self._place_words = frozenset(PLACE_WORDS.split())
+        self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
         self._after_cue = re.compile(
             r"[\s.:,?]{0,3}((?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
             r"(?:,?[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
         )
         self._word = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*\.?")
         # Capitalised tokens, Unicode-aware ("Jos\u00e9", "O'Brien", "Smith-Jones").
-        self._capitalised = re.compile(r"\b[A-Z\u00c0-\u00de][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*")
+        # The word boundary is asserted after the first letter, not before it, so that `re`
+        # can skip ahead to the next capital instead of trying every position (2x faster).
+        self._capitalised = re.compile(
+            r"[A-Z\u00c0-\u00de](?<=\b.)[^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
+        )
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("title", rf"\b(?:{_TITLES})\b\.?", caseless=True, max_length=0),
-            Pattern("cue", rf"\b(?:{_CUES})\b", caseless=True, max_length=0),
-            Pattern("weak", rf"\b(?:{_WEAK_CUES})\b", caseless=True, max_length=0),
+            Pattern("title", rf"\b(?:{TITLES})\b\.?", caseless=True, max_length=0),
+            Pattern("cue", rf"\b(?:{CUES})\b", caseless=True, max_length=0),
+            # After a weak cue only a capitalised word counts ("from Boston"), so the
+            # pattern takes in that capital: "for the" and "with a" never reach Python.
+            # It ends one past the capital (non-ASCII capitals are "A" in the scanned text).
+            Pattern("weak", rf"\b(?i:{WEAK_CUES})\b[\s.:,?]{{0,3}}[A-Z]", max_length=0),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
-        tokens: list[_Token] = []
-        blocked = self._blocked
-        for match in self._capitalised.finditer(text):
-            value = match.group()
-            if not value[0].isupper() or (len(value) > 1 and value.lower() in blocked):
-                continue  # the common case, kept cheap: "The", "Patient", "Please"
-            tokens.append(self._token(text, match.start(), match.end(), value))
+        tokens = self._tokens(text)
         lone: list[_Token] = []
         for run in self._runs(text, tokens):
             if len(run) == 1:
-                lone.append(run[0])
+                token = run[0]
+                lone.append(token)
+                # The common case, decided without the place and eponym checks: a lone
+                # token is a name only if it is a listed, uncommon, not shouted word.
+                if not token.alone:
+                    continue
             yield from self._judge_run(text, run)
         yield from self._coordinated(text, lone)
         for cue in sorted(set(hits), key=lambda hit: hit.end):
             yield from self._after_cue_names(text, cue)
+
+    def _tokens(self, text: str) -> list[_Token]:
+        tokens: list[_Token] = []
+        kinds = self._kinds
+        for match in self._capitalised.finditer(text):
+            value = match.group()
+            kind = kinds.get(value)
+            if kind is None:
+                kind = self._kind(value)
+                if len(kinds) >= _KIND_CACHE_SIZE:
+                    kinds.clear()  # bounded: token texts are client-controlled
+                kinds[value] = kind
+            if kind is _SKIPPED:
+                continue  # the common case, kept cheap: "The", "Patient", "Please"
+            start, end = match.span()
+            if len(value) > 1:
+                tokens.append(_Token(start, end, *kind))
+                continue
+            initial = text[end : end + 1] == "." or _bare_middle_initial(text, start, end, value)
+            first, last, common, _, _, all_caps, _, place, _ = kind
+            tokens.append(
+                _Token(
+                    start, end, first, last, common, not initial, initial, all_caps, False, place
+                )
+            )
+        return tokens
+
+    def _kind(self, value: str) -> _Kind:
+        """What a token's text says wherever it appears (cached per text): (first name,
+        last name, common word, blocked unless an initial, initial, all caps, alone, place
+        word, unknown word)."""
+        if not value[0].isupper() or (len(value) > 1 and value.lower() in self._blocked):
+            return _SKIPPED
+        first, last, common, calendar = self._lexical(value)
+        listed = first or last
+        blocked = (
+            (common and not listed)
+            or len(value) == 1
+            # An unlisted acronym ("CHF", "ICU") beside a name is not part of it.
+            or (len(value) <= 4 and value.isupper() and not listed)
+        )
+        all_caps = len(value) > 1 and value.isupper()
+        common = common or calendar
+        unknown = not (blocked or listed or common or all_caps) and self._unknown_word(value)
+        alone = not blocked and (listed or unknown) and not common and not all_caps
+        place = fold(value) in self._place_words
+        return first, last, common, blocked, False, all_caps, alone, place, unknown
+
+    def _unknown_word(self, value: str) -> bool:
+        """Not English, a drug, clinical or a country, and not a code ("SpO") or a brand
+        ("iPhone"): in a request, most likely a name or a place."""
+        bare = name_shaped(value)
+        if bare is None:
+            return False
+        key = fold(bare)
+        if key in self._blocked or key in self._countries:
+            return False
+        vocabulary = self._lexicon.vocabulary
+        return not any(vocabulary.knows(part) for part in key.split("-") if part)
 
     def _lexical(self, value: str) -> tuple[bool, bool, bool, bool]:
         """(first name, last name, common word, weekday or month) of a token's text."""
@@ -200,45 +202,28 @@ class NameRecognizer(Recognizer):
         last = key in lexicon.last_names or parts[-1] in lexicon.last_names
         return first, last, key in lexicon.common_words, key in self._weekdays_and_months
 
-    def _token(self, text: str, start: int, end: int, value: str) -> _Token:
-        # Look-ups are cached per token text: names and capitalised words repeat a lot.
-        first, last, common, calendar = self._lexical_cached(value)
-        initial = len(value) == 1 and (
-            text[end : end + 1] == "." or _bare_middle_initial(text, start, end, value)
-        )
-        return _Token(
-            start,
-            end,
-            first,
-            last,
-            common or calendar,
-            not initial
-            and (
-                (common and not (first or last))
-                or len(value) == 1
-                # An unlisted acronym ("CHF", "ICU") beside a name is not part of it.
-                or (len(value) <= 4 and value.isupper() and not (first or last))
-            ),
-            initial,
-            len(value) > 1 and value.isupper(),
-        )
-
-    def _runs(self, text: str, tokens: list[_Token]) -> Iterator[list[_Token]]:
+    def _runs(self, text: str, tokens: list[_Token]) -> list[list[_Token]]:
+        runs: list[list[_Token]] = []
         run: list[_Token] = []
         for token in tokens:
-            if run and token.start < run[-1].end:
-                continue  # a tail ("O'Brien") already covered this token
-            if run and not self._joins(text, run[-1], token):
-                yield run
-                run = []
+            if run:
+                previous = run[-1]
+                if token.start < previous.end:
+                    continue  # a tail ("O'Brien") already covered this token
+                if not self._joins(text, previous, token):
+                    runs.append(run)
+                    run = [token]
+                    continue
             run.append(token)
         if run:
-            yield run
+            runs.append(run)
+        return runs
 
-    @staticmethod
-    def _joins(text: str, previous: _Token, token: _Token) -> bool:
+    def _joins(self, text: str, previous: _Token, token: _Token) -> bool:
+        if token.start - previous.end > self._longest_gap:
+            return False  # the common case: words apart, decided without slicing the text
         gap = text[previous.end : token.start]
-        if gap in {" ", "  ", "\t"} or gap in _PARTICLES:
+        if gap in {" ", "  ", "\t"} or gap in PARTICLES:
             return True
         if previous.initial and gap in {". ", "."}:
             return True
@@ -265,10 +250,11 @@ class NameRecognizer(Recognizer):
         start, end = part[0].start, part[-1].end
         if part[-1].initial:
             end += 1  # "Anna S." keeps its full stop
-        if self._eponym.match(text, part[-1].end) or self._is_place(text, part):
-            return None
+        # The cheap test first: most parts fail it, and then the others need not run.
         confidence = self._part_confidence(text, part, words)
         if confidence is None:
+            return None
+        if self._eponym.match(text, part[-1].end) or self._is_place(text, part):
             return None
         return Candidate(EntityType.NAME, start, end, confidence, self.name)
 
@@ -290,9 +276,13 @@ class NameRecognizer(Recognizer):
             return None
         if token.first:
             return 0.75
-        if self._unknown_word(text, token.start, token.end):
-            return _UNKNOWN_WORD_CONFIDENCE  # "Hartvigsson", "Mehrudin": no English word
-        # A lone surname-list word that is also a word ("Portal") is too often something else.
+        if (
+            token.unknown
+            and not _glued_to_digits(text, token.start, token.end)
+            and not _in_brackets(text, token.start)  # "(Hoehn and Yahr)": an eponym
+        ):
+            return _UNKNOWN_WORD_CONFIDENCE  # "Hartvigsson", "Mehrudin"
+        # A lone surname-list word ("Portal", "Hoehn") is too often something else.
         return 0.45 if token.strong else None
 
     def _coordinated(self, text: str, lone: list[_Token]) -> Iterator[Candidate]:
@@ -314,21 +304,8 @@ class NameRecognizer(Recognizer):
             for token in pair:
                 yield Candidate(EntityType.NAME, token.start, token.end, 0.7, self.name)
 
-    def _unknown_word(self, text: str, start: int, end: int) -> bool:
-        """A capitalised word that is not English, a drug, clinical or a country, and not
-        part of a code ("SpO2"), a brand ("iPhone") or a bracketed eponym ("(Hoehn and Yahr)").
-        """
-        value = _without_possessive(text[start:end])
-        if len(value) < 3 or _inner_capital(value) or _glued_to_digits(text, start, end):
-            return False
-        key = fold(value)
-        if key in self._blocked or key in self._countries or _in_brackets(text, start):
-            return False
-        vocabulary = self._lexicon.vocabulary
-        return not any(vocabulary.knows(part) for part in key.split("-") if part)
-
     def _is_place(self, text: str, part: list[_Token]) -> bool:
-        if any(fold(text[token.start : token.end]) in self._place_words for token in part):
+        if any(token.place for token in part):
             return True
         # "New Zealand", "Southern Poland": a country, or a region of one ("Tina Holland"
         # is a person: only a compass word may come before the country's name).
@@ -337,23 +314,31 @@ class NameRecognizer(Recognizer):
             # "Jordan", "Georgia", "Chad" alone are first names as often as countries.
             return len(part) > 1 or not part[0].first
         head, _, rest = whole.partition(" ")
-        return head in _COMPASS_WORDS and rest in self._countries
+        return head in COMPASS_WORDS and rest in self._countries
 
     def _after_cue_names(self, text: str, cue: Hit) -> Iterator[Candidate]:
-        match = self._after_cue.match(text, cue.end)
+        # A weak cue's hit ends one past the capital that starts the name.
+        match = self._after_cue.match(text, cue.end - 1 if cue.tag == "weak" else cue.end)
         if match is None:
             return
         is_title = cue.tag == "title"
         if is_title and _glued_to_code(text, cue.end):
             return  # "MRN: 86131-MS. Started": letters of a code, not a title
         weak = cue.tag == "weak"
-        introduces = not weak and not is_title and self._introduces_name(text, cue.end)
+        # "my name is vitoria": after an introduction, an unknown word even in lower case.
+        introduces = not weak and not is_title and _introduces_name(text, cue.end)
         taken: list[tuple[int, int]] = []
+        accepted = self._accepted
         for word in self._word.finditer(text, match.start(1), match.end(1)):
-            accepted = self._accept_after_cue(
-                word.group(), is_title=is_title, weak=weak, first=not taken
-            ) or (introduces and self._unknown_word(text, word.start(), word.end()))
-            if not accepted:
+            # Cached per word, cue kind and position: the same few words follow cues.
+            key = (word.group(), cue.tag, not taken)
+            verdict = accepted.get(key)
+            if verdict is None:
+                verdict = self._accept_after_cue(key[0], is_title=is_title, weak=weak, first=key[2])
+                if len(accepted) >= _KIND_CACHE_SIZE:
+                    accepted.clear()
+                accepted[key] = verdict
+            if not verdict and not (introduces and self._unknown_word(key[0].rstrip("."))):
                 break
             after_comma = bool(taken) and "," in text[taken[-1][1] : word.start()]
             if after_comma and fold(word.group()) not in self._lexicon.first_names:
@@ -369,17 +354,13 @@ class NameRecognizer(Recognizer):
         confidence = 0.95 if is_title else (0.7 if weak else 0.85)
         yield Candidate(EntityType.NAME, start, end, confidence, self.name)
 
-    def _introduces_name(self, text: str, cue_end: int) -> bool:
-        """ "my name is", "call me": what follows is a name even in lower case."""
-        return text[max(0, cue_end - 8) : cue_end].lower().endswith(_INTRODUCTIONS)
-
     def _accept_after_cue(
         self, word: str, *, is_title: bool, weak: bool, first: bool = True
     ) -> bool:
         bare = word.rstrip(".")
         key = fold(bare)
-        if not bare or key in self._blocked:
-            return False
+        if not bare or key in self._blocked or (not first and key in _ADDRESS_UNITS):
+            return False  # "Mrs. Jennifer Alcaraz Suite 541": the address starts there
         capitalised = bare[0].isupper()
         listed = key in self._lexicon.first_names or key in self._lexicon.last_names
         if len(bare) == 1:
@@ -394,17 +375,8 @@ class NameRecognizer(Recognizer):
         return (capitalised or listed) and not common
 
 
-def _without_possessive(value: str) -> str:
-    return value[:-2] if value.endswith(("'s", "\u2019s")) else value
-
-
-def _inner_capital(value: str) -> bool:
-    """ "SpO", "iPhone", "McKesson" inside: codes and brands; "McDowell", "O'Brien" are
-    names."""
-    inner = value[1:]
-    if inner.islower() or not any(char.isupper() for char in inner):
-        return False
-    return _NAME_PREFIX.match(value) is None
+def _introduces_name(text: str, cue_end: int) -> bool:
+    return text[max(0, cue_end - 8) : cue_end].lower().endswith(_INTRODUCTIONS)
 
 
 def _glued_to_digits(text: str, start: int, end: int) -> bool:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator, Sequence
 
 from router.phi.entities import EntityType
+from router.phi.gazetteer import load_countries
+from router.phi.lexicon import fold
 from router.phi.recognizers.base import (
     Candidate,
     Hit,
@@ -37,7 +39,11 @@ _SUFFIXES = (
     "bayou|beach|bend|bluffs?|bottom|branch|bridge|burgs?|bypass|drives|estates|expressway|"
     "heights|highway|hills|junctions|ways|well|wall|station|parks|parkways|routes|ridges|"
     "tracks|trafficway|turnpike|alley|annex|arcade|avenue|mews|motorway|lane|road|roads|club|"
-    "land|river|lake|lakes|green|garden|harbor|hills|pine|mills"
+    "land|river|lake|lakes|green|garden|harbor|hills|pine|mills|forks?|circles|extensions|"
+    "groves|mountains|passage|points|valleys|walks|loops|"
+    # British and Commonwealth street types.
+    "parade|promenade|quay|wharf|rise|vale|chase|croft|yard|embankment|esplanade|grange|"
+    "wynd|approach|broadway|circus|gate"
 )
 _UNIT = (
     r"(?:,?\s*(?i:apt|apartment|suite|ste|unit|room|rm|fl|floor|bldg|building|#)"
@@ -47,31 +53,88 @@ _NAME_WORD = r"[A-Z0-9][A-Za-z0-9.'\-]*"
 _STRONG_SUFFIXES = "street|avenue|road|boulevard|lane|drive|court|parkway|highway|terrace"
 # A line of a postal address block: short, no sentence, no contact detail.
 _BLOCK_LINE = (
-    r"\n(?:[ \t]*\n)?[ \t>?*\-]*(?![^\n]*(?:@|https?:|www\.|"
+    r"\n(?:[ \t]*\n)?[ \t>?*\-,]*(?![^\n]*(?:@|https?:|www\.|"
     r"\b(?i:phone|mobile|cell|fax|desk|office|tel|e-?mail|website|date|name|dob)\b))"
-    r"(?P<line>[^\W_][^\n.!?;:]{0,38}?)[ \t,]*(?=\n|$)"
+    r"(?P<line>[^\W_][^\n.!?;:]{0,38}?)"
+    # The line ends at its end (a full stop or question mark allowed), or right after a
+    # postcode that prose follows ("KNIVSTA, nan 18237 after the concert").
+    r"(?:[ \t,]*[.?!]?[ \t]*(?=\n|$)|(?<=\d{4})(?=[ \t,.?!]))"
 )
 # "28245 Puruntie 82 Apt. 595": house number, street name, number, then a unit or line end.
 _NUMBERED_STREET = (
     r"\b\d{1,6}\s+[A-Z][A-Za-z'\-]+(?:\s+[A-Za-z][A-Za-z'\-]*){0,3}\s+\d{1,5}[A-Za-z]?\.?"
     r"(?:\s*,|\s*\n|\s+(?i:apt|apartment|suite|ste|unit)\b\.?\s*#?\d{1,6})"
 )
-_EUROPEAN = (
-    "[A-Z][a-z]+(?:vagen|gatan|gata|strasse|weg|laan|straat|katu|kuja|gade|vej|veien|"
-    "vegen|utca|ulica|platz|allee|gasse|plein|kade|singel|gracht)"
+# Street types of other countries, glued to the name ("Hammarvägen 15", "Puruntie 82",
+# "Þórunnarstræti 31", "Ditscheinergasse 80", "Tjalling Harkeswei 125").
+_GLUED_TYPES = (
+    "vägen|vagen|gatan|gata|gaten|gade|vej|veien|vegen|vei|vegur|stræti|braut|stígur|"
+    "strasse|straße|weg|gasse|platz|allee|damm|ufer|laan|straat|plein|kade|singel|"
+    "gracht|dreef|steeg|hove|wei|katu|kuja|tie|polku|väylä|kaari|utca|ulica|iela|gatvė|cesta|"
+    "stien|stigen|stig|bakken|torget|plass|gränd"
 )
+# Street types written as a word after the name, then the number: Hungarian "Kálmán Imre
+# u. 12.", "Belgrád rkp. 18.", "Csabai kapu 39.", "Árpád fejedelem útja 62."; Greek and
+# Balkan "Venizelou str 159"; Estonian "Pärnu mnt 12"; Turkish "Atatürk cad. 5".
+_TYPES_AFTER = (
+    r"u\.|utca|útja|tér|krt\.|körút|rkp\.|rakpart|kapu|köz|sor|fasor|sétány|str\.?|ul\.|"
+    r"iela|tänav|mnt\.?|pst\.?|maantee|puiestee|trg|sokak|sok\.|cad\.|caddesi|bulvari|"
+    r"gatve|weg|wei|laan|straat|baan|dijk|kade|plein|gracht|singel|steeg|dreef|allee|gasse|"
+    r"platz|vej|gade|gata|gatan|vei|veien|vegen|stræde|katu|kuja"
+)
+# Street types written before the name ("Rue de la Gare 12", "ul. Miła 53", "C/ Señores
+# Curas 88", "Λεωφόρος" has no ASCII form and is left to the block rules).
+_TYPES_BEFORE = (
+    r"rue|via|viale|vicolo|corso|largo|piazza|piazzale|strada|calle|c/|avenida|avda\.?|"
+    r"paseo|camino|carrera|carretera|rua|travessa|praça|estrada|ul\.|ulica|al\.|aleja|"
+    r"os\.|osiedle|plac|avenue|av\.|boulevard|bd\.?|bulevardul|calea|aleea|chemin|allée|"
+    r"impasse|quai|plaza|odos|leoforos"
+)
+# Street types written after the house number ("26 rue des Lilas"); not "via" ("3 via
+# NG tube").
+_TYPES_AFTER_NUMBER = (
+    r"rue|rua|calle|avenida|chemin|allée|impasse|quai|corso|viale|piazza|strada|boulevard|bd"
+)
+# Words that end an address written in prose ("at 5 rue de Rivoli in Paris").
+_PROSE_WORDS = (
+    "in on at for with and or but to from by after before last next this that the is was "
+    "will would please thanks i my your his her our their he she we they it"
+)
+# Lower-case words inside town names ("Turkovice u Prelouce", "Caxias do Sul").
+_PARTICLES = frozenset(["u", "de", "do", "da", "del", "di", "du", "la", "le", "am", "an", "sur"])
+# Ships' mail goes through a fleet post office: "USNV Botolen\nFPO AE 12382".
+_SHIP = (
+    r"\b(?:USS|USNS|USNV|USCGC)[ \t]+[A-Z][A-Za-z'\-]*(?:[ \t]+[A-Z][A-Za-z'\-]*){0,2}"
+    r"[ \t]*,?\s*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b"
+)
+
+
+def project(regex: str) -> str:
+    """The regex as the scanner sees text: one ASCII stand-in per non-ASCII letter."""
+    return "".join(char if char.isascii() else ("A" if char.isupper() else "a") for char in regex)
 
 
 class StreetAddressRecognizer(Recognizer):
     name = "street_address"
 
-    def __init__(self) -> None:
+    def __init__(self, countries: frozenset[str] | None = None) -> None:
+        # A country closes a one-line address: "... Suite 215 NUNGATTA Australia".
+        self._countries = load_countries() if countries is None else countries
+        self._prose = frozenset(_PROSE_WORDS.split())
         self._cue_tail = re.compile(r"(?:\s+is)?[\s:\-]*", re.IGNORECASE)
         # The address ends at the end of the line or sentence, or where prose resumes.
         self._block_line = re.compile(_BLOCK_LINE)
+        self._last_block_line = re.compile(
+            r"\n[ \t>?*\-,]*(?P<line>[^\W_][^\n.!?;:]{0,38}?)(?=[.?!]\s)"
+        )
         self._rest_of_line = re.compile(
             r"[^\n;!?]{3,90}?(?=[\n;!?]|\.(?:\s|$)|$|\s(?:with|and|for|who|since|because|but)\s)"
         )
+        self._house_number = re.compile(r"(?<![\w.,\-])\d{1,6}[ \t]+$")
+        self._tail_token = re.compile(r"(,?[ \t]+|,)([^\W_][\w'\-]*)")
+        self._words = re.compile(r"[^\s,]+")
+        # A capitalised word right before a position, on the same line.
+        self._word_before = re.compile(r"(?:^|(?<=[\s:>]))([^\W\d_][^\W\d_'\-]*)[ \t]+$")
 
     def patterns(self) -> Sequence[Pattern]:
         # Street words are capitalised ("Oak Street", "OAK ST"): lower-case runs such as
@@ -117,44 +180,168 @@ class StreetAddressRecognizer(Recognizer):
                 caseless=True,
                 max_length=80,
             ),
-            Pattern(
-                "european", rf"\b{_EUROPEAN}\s+\d{{1,5}}[A-Za-z]?\b", caseless=True, max_length=80
-            ),
-            Pattern(
-                "european",
-                r"\b(?:rue|via|viale|calle|avenida|rua|ul\.|ulica|avenue|boulevard|piazza|plaza)\s+"
-                r"(?:[A-Za-z][A-Za-z.'\-]*\s+){0,4}\d{1,5}[A-Za-z]?\b",
-                caseless=True,
-                max_length=80,
-            ),
+            *self._foreign_patterns(),
             Pattern(
                 "cue_line",
                 r"\b(?:address|addr|live\s+at|lives\s+at|living\s+at|resides\s+at|residing\s+at|"
+                r"lives?\s+on|living\s+on|resides\s+on|"
                 r"home\s+at|send\s+(?:it|them|this)\s+to|ship(?:ped)?\s+to|mail(?:ed)?\s+to)\b",
                 caseless=True,
                 max_length=0,
             ),
         )
 
+    @staticmethod
+    def _foreign_patterns() -> tuple[Pattern, ...]:
+        name = r"[A-Z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*){0,3}"
+        number = r"\d{1,5}[A-Za-z]?\b"
+        after = project(_TYPES_AFTER)
+        # "Via dei Fiorentini", "ten Pas Pass", "corner of ul. Cicha 86".
+        particles = r"(?:[a-z]{1,3}\.?[ \t]+){0,2}"
+        word = r"[A-Z0-9][A-Za-z0-9.'\-]*"
+        # "Via Roma 5" and "ul. Miła 53", not "via NG tube 3": whole words are capitalised.
+        before = "|".join(
+            f"(?i:{word})"
+            if not word[-1].isalpha()
+            else f"{word[0].upper()}{word[1:]}|{word.upper()}"
+            for word in _TYPES_BEFORE.split("|")
+        )
+        return (
+            Pattern(
+                "european",
+                project(rf"\b[A-Z][a-z]{{3,}}(?:{_GLUED_TYPES})\s+\d{{1,5}}[A-Za-z]?\b"),
+                caseless=True,
+                max_length=80,
+            ),
+            # "Rue de la Gare 12", "ul. Miła 53": the type, a capitalised name, the number.
+            Pattern(
+                "european",
+                project(
+                    rf"\b(?:{before})[ \t]+{particles}[A-Z][A-Za-z.'\-]*"
+                    rf"(?:[ \t]+[A-Za-z][A-Za-z.'\-]*){{0,3}}[ \t]+{number}"
+                ),
+                max_length=80,
+            ),
+            # "Kálmán Imre u. 12.": the name, the type, the number.
+            Pattern("european", rf"\b{name}[ \t]+(?i:{after})[ \t]*{number}\.?", max_length=80),
+            # "159 Eleftheriou Venizelou str": the number, the name, the type.
+            Pattern("european", rf"\b\d{{1,5}}[ \t]+{name}[ \t]+(?i:{after})", max_length=80),
+            # "26 rue des Lilas": the number, the type, the name up to where prose resumes.
+            Pattern(
+                "number_type",
+                project(
+                    rf"\b\d{{1,5}}[ \t]+(?i:{_TYPES_AFTER_NUMBER})"
+                    r"(?:[ \t]+[A-Za-z][A-Za-z'\-]*){1,5}"
+                ),
+                max_length=80,
+            ),
+            # "the corner of 25 Dili Gianni Street and King Forges".
+            Pattern(
+                "corner",
+                rf"\b[Cc]orner[ \t]+of[ \t]+{particles}{word}[ \t]+"
+                r"(?:[A-Za-z0-9][A-Za-z0-9.'\-]*[ \t]+){0,5}(?:and|&)"
+                rf"[ \t]+{particles}{word}(?:[ \t]+{word}){{0,3}}",
+                max_length=100,
+            ),
+            Pattern("po_box", _SHIP, max_length=100),
+        )
+
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
-        # Nested hits are kept: same-type overlaps are merged by the classifier.
+        # Overlapping hits are kept (same-type overlaps are merged by the classifier), but
+        # a hit inside an address already found, and no more confident, adds nothing.
+        found = Candidate(EntityType.LOCATION, -1, -1, 0.0, self.name)
         for hit in longest_per_start(hits):
             if hit.tag == "cue_line":
                 yield from self._after_cue(text, hit)
                 continue
-            confidence = 0.9 if hit.tag in {"street", "po_box"} else 0.75
-            end = hit.end
-            while end > hit.start and text[end - 1] in " \t\n,":
-                end -= 1
-            end = self._block_end(text, end)
-            yield Candidate(EntityType.LOCATION, hit.start, end, confidence, self.name)
+            confidence = 0.9 if hit.tag in {"street", "po_box", "corner"} else 0.75
+            inside = found.start <= hit.start and hit.end <= found.end
+            if inside and confidence <= found.confidence:
+                continue
+            start, end = self._extent(text, hit)
+            if end > start:
+                found = Candidate(EntityType.LOCATION, start, end, confidence, self.name)
+                yield found
+
+    def _extent(self, text: str, hit: Hit) -> tuple[int, int]:
+        """The whole address around a hit: a house number and street name before it, the
+        town and postcode after it on the same line, and the address lines under it."""
+        start, end = hit.start, hit.end
+        if hit.tag == "number_type":
+            end = self._before_prose(text, start, end)
+        elif hit.tag == "corner" and text[max(0, start - 4) : start].lower() == "the ":
+            start -= 4
+        start = self._street_name_before(text, start)
+        # A full stop ends the sentence, except after a number ("Kálmán Imre u. 12.").
+        while end > start and (
+            text[end - 1] in " \t\n," or (text[end - 1] == "." and not text[end - 2].isdigit())
+        ):
+            end -= 1
+        return start, self._block_end(text, self._same_line_tail(text, end))
+
+    def _street_name_before(self, text: str, start: int) -> int:
+        """Where the address starts: a house number ("0912 P.O. Box 287") or a street
+        name ("Aqqusinersuaq 176 Pinto Hill") may precede what the pattern found."""
+        number = self._house_number.search(text, max(0, start - 8), start)
+        if number is not None:
+            return number.start()
+        if not text[start : start + 1].isdigit() or text[start - 1 : start] not in {" ", "\t"}:
+            return start
+        for _ in range(2):
+            word = self._word_before.search(text, max(0, start - 30), start)
+            if word is None or not word.group(1)[0].isupper() or fold(word.group(1)) in self._prose:
+                break
+            start = word.start(1)
+        return start
+
+    def _before_prose(self, text: str, start: int, end: int) -> int:
+        for word in self._words.finditer(text, start, end):
+            if word.start() > start and word.group().lower() in self._prose:
+                return word.start()
+        return end
+
+    def _same_line_tail(self, text: str, end: int) -> int:
+        """Extend over ", Tallinn, Estonia", ", Porto Alegre", ", Turkovice u Prelouce",
+        " HUNDSHAGEN Upper Austria", " Sindi PR" after a street: capitalised words count once
+        a postcode, a word in capitals, a country or a comma confirms them."""
+        confirmed = end
+        if text[end : end + 1] not in {",", " ", "\t"}:
+            return end  # the line or the sentence ends here (most addresses)
+        in_town = False  # inside a town name that a comma opened
+        for _ in range(6):
+            token = self._tail_token.match(text, end)
+            if token is None:
+                break
+            word, after_comma = token.group(2), "," in token.group(1)
+            if in_town and not after_comma and word in _PARTICLES:
+                end = token.end()
+                continue
+            kind = self._tail_kind(word, after_comma or in_town)
+            if kind is None:
+                break
+            in_town = kind and not word.isdigit()
+            end = token.end()
+            if kind:
+                confirmed = end
+        return confirmed
+
+    def _tail_kind(self, word: str, after_comma: bool) -> bool | None:
+        """True: part of the address; False: possibly (a capitalised word); None: prose."""
+        if word.isdigit():
+            return True if 4 <= len(word) <= 6 else None  # a postcode
+        if fold(word) in self._prose or not word[0].isupper():
+            return None
+        return after_comma or (word.isupper() and len(word) > 1) or fold(word) in self._countries
 
     def _block_end(self, text: str, end: int) -> int:
         """Extend a street line over the address lines under it (up to five)."""
         for _ in range(5):
             line = self._block_line.match(text, _line_end(text, end))
             if line is None:
-                break
+                # The last line may end the sentence: "...\n New Zealand. Please call me".
+                line = self._last_block_line.match(text, _line_end(text, end))
+                if line is None or not _is_title(line.group("line")):
+                    break
             end = line.end("line")
         return end
 
@@ -177,3 +364,8 @@ def _line_end(text: str, position: int) -> int:
     while cursor < len(text) and text[cursor] in " \t,":
         cursor += 1
     return cursor
+
+
+def _is_title(line: str) -> bool:
+    """A line of capitalised words or numbers ("New Zealand", "Brazil 95828")."""
+    return all(word[0].isupper() or word[0].isdigit() for word in line.split())

@@ -20,6 +20,8 @@ _TLDS = (
     "is|ie|pl|cz|hu|gr|ca|au|nz|za|br|mx|jp|cn|in|ru|eu|health|care|app|dev|me|tv|ly|ai"
 )
 _LABEL = r"[A-Za-z0-9][A-Za-z0-9\-]*"
+_RUN = r"[^\s<>\"'`]+(?:[\s<>\"'`]|$)"
+_RUN_END = " \t\n\r\f\v<>\"'`"
 
 
 class UrlRecognizer(Recognizer):
@@ -27,14 +29,18 @@ class UrlRecognizer(Recognizer):
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            Pattern("scheme", r"\b(?:https?|ftp|sftp)://[^\s<>\"'`]+", caseless=True),
-            Pattern("www", r"\bwww\.[^\s<>\"'`]+", caseless=True),
+            # Up to the character that ends the address (or the end of the text): one
+            # match per address, rather than one at every character of it.
+            Pattern("scheme", rf"\b(?:https?|ftp|sftp)://{_RUN}", caseless=True),
+            Pattern("www", rf"\bwww\.{_RUN}", caseless=True),
             Pattern("domain", rf"\b{_LABEL}(?:\.{_LABEL})*\.(?:{_TLDS})\b(?:/[^\s<>\"'`]*)?"),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
         for hit in drop_nested(longest_per_start(hits)):
             end = hit.end
+            if hit.tag != "domain" and text[end - 1] in _RUN_END:
+                end -= 1  # the character that ended the address
             while end > hit.start and text[end - 1] in _TRAILING_PUNCTUATION:
                 end -= 1
             if hit.tag == "domain" and self._is_not_a_domain(text, hit.start, end):

@@ -32,6 +32,8 @@ POSITIVES = [
     ("It was a done thing between him and Asya's kid.", "Asya"),
     ("my name is vitoria", "vitoria"),
 ]
+# The name must stop where an address starts.
+EXACT = [("Mrs. Jennifer Alcaraz Suite 541 6343 Skogstien 106", "Jennifer Alcaraz")]
 NEGATIVES = [
     "Parkinson disease and Bell's palsy",
     "Will you call me back? Hope so.",
@@ -62,3 +64,28 @@ def test_finds(found: Found, covered: Covered, text: str, value: str) -> None:
 @pytest.mark.parametrize("text", NEGATIVES)
 def test_leaves_alone(found: Found, text: str) -> None:
     assert found(text, EntityType.NAME) == []
+
+
+# After a weak cue ("from", "by", "this is"), only a capitalised listed uncommon name is
+# taken, after at most three separators; a lone surname without a cue stays below the
+# threshold, so these are found through the cue.
+AFTER_WEAK_CUE = [
+    ("a note from Nguyen", ["Nguyen"]),
+    ("sent by: Nguyen today", ["Nguyen"]),
+    ("a note from \u00d1guyen", ["\u00d1guyen"]),
+    ("this is Nguyen calling", ["Nguyen"]),
+    ("with\u2028Nguyen", ["Nguyen"]),
+    ("a note from nguyen", []),
+    ("from . . . Nguyen", []),
+    ("Nguyen", []),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), AFTER_WEAK_CUE)
+def test_after_a_weak_cue(found: Found, text: str, names: list[str]) -> None:
+    assert found(text, EntityType.NAME) == names
+
+
+@pytest.mark.parametrize(("text", "value"), EXACT)
+def test_exact_span(found: Found, text: str, value: str) -> None:
+    assert value in found(text, EntityType.NAME)

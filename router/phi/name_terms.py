@@ -1,0 +1,96 @@
+"""Word lists of the name recognizer (router/phi/recognizers/name.py): titles and cues
+that announce a name, words that never start one, places, particles and eponyms.
+"""
+
+from __future__ import annotations
+
+TITLES = r"mr|mrs|ms|miss|mx|dr|doctor|prof|professor|sr|sra|srta|mme|mlle|herr|frau"
+CUES = (
+    r"patient|pt|my\s+name\s+is|name\s+is|name|named|patient\s+name|dear|hi|hello|hey|"
+    r"signed|signed\s+by|seen\s+by|seen\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|"
+    r"referred\s+by|attending|resident|nurse|rn|np|pcp|physician|provider|surgeon|"
+    r"caregiver|son|daughter|wife|husband|mother|father|brother|sister|mom|dad|guardian|"
+    r"spouse|partner|grandson|granddaughter|attn|cc|sincerely|regards|thanks|thank\s+you|"
+    r"i\s+am|i'm|call\s+me|calls\s+me"
+)
+# Cues after which only a capitalised, listed, uncommon name is taken.
+WEAK_CUES = r"for|from|by|with|says|said|contact|this\s+is"
+MONTHS_AND_DAYS = (
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug "
+    "sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun today tomorrow"
+)
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday today tomorrow"
+FUNCTION_WORDS = (
+    "a an the and or but if of in on at to for from by with as is are was were be been not "
+    "no yes i you he she we they it this that these those my your his her our their me him "
+    "us them who what when where why how which please dear hi hello hey thanks regards "
+    "re fw fwd subject note plan assessment history exam impression mr mrs ms dr pt "
+    "patient patients doctor nurse physician provider md do rn np pa mrn dob ssn id dx hx rx"
+)
+# A capitalised run with one of these is a place or an organisation, not a person.
+PLACE_WORDS = (
+    "street st avenue ave road rd boulevard blvd lane ln drive court ct place way terrace "
+    "parkway highway hwy square trail hospital clinic center centre medical health county "
+    "parish city town village university college school church institute foundation "
+    "company inc llc ltd corp corporation group pharmacy lake river mount mountain bay beach "
+    "valley island park station airport department dept unit ward wing floor building hall "
+    "suite apt apartment"
+)
+# Lower-case particles inside names: "Abril de la Rosa", "Ludwig van Beethoven".
+PARTICLES = frozenset(
+    f" {particle} "
+    for particle in (
+        "de",
+        "la",
+        "de la",
+        "del",
+        "della",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "le",
+        "van",
+        "von",
+        "van der",
+        "van den",
+        "von der",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+    )
+)
+EPONYM_FOLLOWERS = (
+    r"(?:'s)?\s+(?:disease|syndrome|palsy|sign|test|criteria|score|scale|classification|"
+    r"maneuver|manoeuvre|procedure|reflex|esophagus|sarcoma|lymphoma|phenomenon|ulcer|"
+    r"fracture|tumou?r|law|rule|equation|formula|index|protocol|method|technique|operation|"
+    r"repair|type|stage|grade|position|node|cell|cells|virus|ratio|species|spp)\b"
+)
+
+
+COMPASS_WORDS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "upper",
+        "lower",
+        "greater",
+    ]
+)
