@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from router import __version__
 from router.api import explain, health, openai_routes
 from router.api.error_handlers import install_error_handlers
+from router.api.fast_routes import RouterApp, install_fast_routes
 from router.api.header_limit import HeaderSizeLimit
 from router.api.schema import install_openapi
 from router.audit.chained_trail import ChainedAuditTrail
@@ -74,7 +75,7 @@ def create_app(settings: Settings, *, classifier: Classifier | None = None) -> F
         async with _running(services):
             yield
 
-    app = FastAPI(
+    app = RouterApp(
         title="sovereign-router",
         version=__version__,
         lifespan=lifespan,
@@ -88,6 +89,7 @@ def create_app(settings: Settings, *, classifier: Classifier | None = None) -> F
     app.include_router(health.router)
     app.include_router(openai_routes.router)
     app.include_router(explain.router)
+    install_fast_routes(app, services, settings.limits.max_header_bytes)
     if dashboard_login_configured(settings.oidc):
         app.include_router(governance_router(services))
     return app
