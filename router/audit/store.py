@@ -73,8 +73,15 @@ def chain_locked(database: Database) -> Iterator[tuple[Connection, int, str]]:
         connection.commit()
 
 
-def append_entries(database: Database, ring: KeyRing, entries: Sequence[PreparedEntry]) -> None:
+def append_entries(
+    database: Database,
+    ring: KeyRing,
+    entries: Sequence[PreparedEntry],
+    connection: Any = None,
+) -> None:
     """Link and commit the entries, in order, in one transaction; raises if it cannot.
+
+    On the given driver `connection`, or on one from the pool.
 
     Plain driver statements (`router.storage.raw`): this runs once per group commit, on every
     request's path, where SQLAlchemy Core cost more than the database did.
@@ -82,7 +89,7 @@ def append_entries(database: Database, ring: KeyRing, entries: Sequence[Prepared
     key_id = ring.active_id
     chain_key = ring.chain_key(key_id)
     dialect = database.engine.dialect
-    with raw.transaction(database, immediate=True) as cursor:
+    with raw.transaction(database, immediate=True, connection=connection) as cursor:
         cursor.execute(_head_read_sql(dialect, locked=not database.is_sqlite))
         seq, prev_hash = cursor.fetchone()
         rows = []

@@ -66,10 +66,17 @@ def update(dialect: Dialect, table: Table, columns: tuple[str, ...], key: str) -
 
 
 @contextmanager
-def transaction(database: Database, *, immediate: bool = False) -> Iterator[Any]:
-    """A cursor in a transaction on a pooled driver connection, committed at the end and
-    rolled back on any error. `immediate` takes SQLite's write lock at once."""
-    connection = database.engine.raw_connection()
+def transaction(
+    database: Database, *, immediate: bool = False, connection: Any = None
+) -> Iterator[Any]:
+    """A cursor in a transaction, committed at the end and rolled back on any error.
+
+    On `connection` when given (the caller keeps it), else on one from the pool. `immediate`
+    takes SQLite's write lock at once.
+    """
+    pooled = connection is None
+    if pooled:
+        connection = database.engine.raw_connection()
     try:
         cursor = connection.cursor()
         if immediate and database.is_sqlite:
@@ -83,7 +90,8 @@ def transaction(database: Database, *, immediate: bool = False) -> Iterator[Any]
         connection.rollback()
         raise
     finally:
-        connection.close()  # back to the pool
+        if pooled:
+            connection.close()  # back to the pool
 
 
 def _placeholder(dialect: Dialect) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from router.errors import AuditUnavailable
 from router.storage import raw
 from router.storage.db import Database
 from tests.audit.records import closing, dev_ring, opening, trail
+from tests.storage.databases import any_database
 
 
 def _events(database: Database) -> list[AuditEventRow]:
@@ -37,8 +39,10 @@ def commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = raw.transaction
 
     @contextlib.contextmanager
-    def counting(database: Database, *, immediate: bool = False) -> Iterator[Any]:
-        with real(database, immediate=immediate) as cursor:
+    def counting(
+        database: Database, *, immediate: bool = False, connection: Any = None
+    ) -> Iterator[Any]:
+        with real(database, immediate=immediate, connection=connection) as cursor:
             yield cursor
         counted.append(1)
 
@@ -174,3 +178,50 @@ def test_several_processes_appending_at_once_keep_one_chain(
     result = verify_chain(audit_db, ring)
     assert result.intact, result.finding
     assert result.entries == 240
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    with any_database("sqlite", tmp_path / "db", "audit") as database:
+        yield database
+
+
+async def test_sqlite_commits_on_the_event_loop_without_a_worker_thread(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ring = dev_ring(tmp_path)
+    chained = trail(sqlite_db, ring)
+
+    def no_thread(_items: object) -> None:
+        raise AssertionError("committed in a worker thread")
+
+    monkeypatch.setattr(chained, "_commit", no_thread)
+    await chained.open(opening("req-1"))
+    await chained.close("req-1", closing())
+    await chained.aclose()
+    assert [(e.request_id, e.kind) for e in _events(sqlite_db)] == [
+        ("req-1", "open"),
+        ("req-1", "close"),
+    ]
+    assert verify_chain(sqlite_db, ring).intact
+
+
+async def test_a_write_lock_held_elsewhere_moves_the_commit_to_a_thread_that_waits(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    ring = dev_ring(tmp_path)
+    chained = trail(sqlite_db, ring)
+    await chained.open(opening("req-0"))  # the event loop's connection exists from here on
+    other = sqlite3.connect(sqlite_db.engine.url.database or "", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process's writer, say
+    try:
+        opened = asyncio.create_task(chained.open(opening("req-1")))
+        await asyncio.sleep(0.3)
+        assert not opened.done()  # neither failed nor committed: waiting for the lock
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    await opened
+    await chained.aclose()
+    assert [e.request_id for e in _events(sqlite_db)] == ["req-0", "req-1"]
+    assert verify_chain(sqlite_db, ring).intact
