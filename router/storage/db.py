@@ -1,7 +1,9 @@
 """The database: SQLite (WAL) embedded by default, PostgreSQL in production.
 
 Calls are synchronous SQLAlchemy; request handlers reach them through worker threads so the
-event loop never waits on disk or network I/O.
+event loop never waits on network I/O or on a lock. One exception: the audit trail commits to
+SQLite on the event loop when it can take the write lock at once (`router.audit.writer`); that
+commit only writes the WAL into the page cache, since checkpoints run in the background.
 """
 
 from __future__ import annotations
