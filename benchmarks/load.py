@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import httpx
 
 LUA_SCRIPT = Path(__file__).with_name("wrk_report.lua")
@@ -148,15 +149,19 @@ async def _open_loop(
     headers = request_headers(token)
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
-    async with httpx.AsyncClient(timeout=10.0, limits=limits) as client:
+    # aiohttp, not httpx: httpx's pool grows slower with every queued request, so at high
+    # rates the load generator, not the target, fell behind (a run stalled for minutes).
+    connector = aiohttp.TCPConnector(limit=512)
+    timeout = aiohttp.ClientTimeout(total=10.0)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
 
         async def one(intended: float) -> None:
             nonlocal errors
             try:
-                response = await client.post(url, content=body, headers=headers)
-                ok = response.status_code == 200
-            except httpx.HTTPError:
+                async with client.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    ok = response.status == 200
+            except (aiohttp.ClientError, TimeoutError):
                 ok = False
             # Measured from when the request was due, not when it went out: a target that
             # falls behind is charged for the queue it builds (no coordinated omission).
