@@ -83,13 +83,19 @@ class Recognizer(ABC):
 
 def longest_per_start(hits: Iterable[Hit]) -> list[Hit]:
     """Hyperscan reports every end of a variable-length match; keep the longest one."""
+    if isinstance(hits, list) and len(hits) == 1:
+        return [hits[0]]  # the common case: one hit, nothing to choose
     best: dict[tuple[str, int], Hit] = {}
     for hit in hits:
         key = (hit.tag, hit.start)
         kept = best.get(key)
         if kept is None or hit.end > kept.end:
             best[key] = hit
-    return sorted(best.values(), key=lambda hit: (hit.start, -hit.end))
+    return sorted(best.values(), key=_start_then_longest)
+
+
+def _start_then_longest(hit: Hit) -> tuple[int, int]:
+    return (hit.start, -hit.end)
 
 
 def drop_nested(hits: Sequence[Hit]) -> list[Hit]:
