@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from router import __version__
 from router.api import explain, health, openai_routes
 from router.api.error_handlers import install_error_handlers
+from router.api.fast_routes import RouterApp, install_fast_routes
 from router.api.header_limit import HeaderSizeLimit
 from router.api.schema import install_openapi
 from router.audit.chained_trail import ChainedAuditTrail
@@ -37,13 +38,15 @@ from router.supervisor import LocalModelSupervisor
 
 log = logging.getLogger(__name__)
 
+_CHECKPOINT_SECONDS = 1.0
+
 
 def build_services(settings: Settings, classifier: Classifier | None = None) -> Services:
     """Everything that does not need the event loop; raises if the policy is invalid.
 
     A classifier may be handed in so that several routers in one process share one.
     """
-    database = Database(settings.resolved_database_url)
+    database = Database(settings.resolved_database_url, background_checkpoints=True)
     api_keys = ApiKeyStore(database, settings.api_key_cache_seconds)
     metrics = Metrics()
     audit = with_siem_export(_audit_trail(settings, database), settings.siem, metrics)
@@ -74,7 +77,7 @@ def create_app(settings: Settings, *, classifier: Classifier | None = None) -> F
         async with _running(services):
             yield
 
-    app = FastAPI(
+    app = RouterApp(
         title="sovereign-router",
         version=__version__,
         lifespan=lifespan,
@@ -88,6 +91,7 @@ def create_app(settings: Settings, *, classifier: Classifier | None = None) -> F
     app.include_router(health.router)
     app.include_router(openai_routes.router)
     app.include_router(explain.router)
+    install_fast_routes(app, services, settings.limits.max_header_bytes)
     if dashboard_login_configured(settings.oidc):
         app.include_router(governance_router(services))
     return app
@@ -120,6 +124,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
     if isinstance(services.audit, ExportingAuditTrail):
         services.audit.start()  # stopped, after draining, by `services.audit.aclose()` below
     background = asyncio.create_task(_maintain(services, registry))
+    checkpoints = asyncio.create_task(_checkpoint(services.database))
     reloader = PolicyReloader(
         services.policies,
         settings.policy_dir,
@@ -135,7 +140,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
         yield
     finally:
         services.draining = True
-        for task in (background, watching):
+        for task in (background, watching, checkpoints):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -163,6 +168,18 @@ async def _maintain(services: Services, registry: BackendRegistry) -> None:
         await asyncio.sleep(interval)
         await registry.check_all()
         _update_gauges(services, registry)
+
+
+async def _checkpoint(database: Database) -> None:
+    """SQLite's WAL copied into the database file every second, off the request path."""
+    if not database.background_checkpoints:
+        return
+    while True:
+        await asyncio.sleep(_CHECKPOINT_SECONDS)
+        try:
+            await asyncio.to_thread(database.checkpoint)
+        except Exception as error:  # noqa: BLE001 - retried next time; commits are unaffected
+            log.warning("WAL checkpoint failed (%s)", type(error).__name__)
 
 
 def _update_gauges(services: Services, registry: BackendRegistry) -> None:

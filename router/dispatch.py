@@ -261,6 +261,14 @@ class Dispatcher:
             ),
         )
         self._observe(plan, route, status, usage, progress, now)
+        # Identifiers and numbers only: nothing from the request or the answer.
+        log.debug(
+            "%s: route %s, status %d, %.2f ms",
+            plan.ctx.request_id,
+            route,
+            status,
+            (now - started) * 1000,
+        )
 
     def _observe(
         self,

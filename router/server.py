@@ -8,6 +8,7 @@ audit key, migrating the database, preparing the metrics directory) happens firs
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -31,7 +32,7 @@ class CannotServe(Exception):
 
 def app_from_environment() -> FastAPI:
     """uvicorn's factory in each worker: the settings come from the environment, as in `serve`."""
-    return create_app(Settings())
+    return _frozen(create_app(Settings()))
 
 
 def serve(settings: Settings) -> None:
@@ -39,10 +40,19 @@ def serve(settings: Settings) -> None:
     `CannotServe` before listening when the configuration cannot work."""
     options = _uvicorn_options(settings)
     if settings.workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(_frozen(create_app(settings)), **options)
         return
     _prepare_workers(settings)
     uvicorn.run(FACTORY, factory=True, workers=settings.workers, **options)
+
+
+def _frozen(app: FastAPI) -> FastAPI:
+    """Everything built so far (modules, the PHI recognizers, the policy) is kept for the life
+    of the process: moved out of the collector's generations, so that its full collections do
+    not walk it again and again while serving (about 5% of the CPU per request)."""
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def _uvicorn_options(settings: Settings) -> dict[str, Any]:

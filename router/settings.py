@@ -68,7 +68,12 @@ class UpstreamSettings(BaseModel):
         default=120.0, gt=0, description="Longest wait for the next byte from a backend."
     )
     max_connections: int = Field(default=200, ge=1)
-    max_keepalive_connections: int = Field(default=50, ge=0)
+    max_keepalive_connections: int = Field(
+        default=50,
+        ge=0,
+        description="Idle connections a Claude route's client keeps; OpenAI-compatible routes "
+        "keep theirs (up to max_connections) for 4 s.",
+    )
     health_check_interval_seconds: float = Field(default=10.0, gt=0)
     unhealthy_cooldown_seconds: float = Field(
         default=15.0, gt=0, description="How long a failed replica stays out before a retry."

@@ -58,10 +58,14 @@ async def _validation_error(_request: Request, error: Exception) -> Response:
     return error_response(InvalidRequest("The request parameters are invalid."))
 
 
-async def _unexpected(_request: Request, error: Exception) -> Response:
+def unexpected_error_response(error: Exception) -> Response:
     # The exception's text may quote request content: log its type only.
     log.error("unhandled %s while serving a request", type(error).__name__)
     return error_response(RouterError("The router failed to handle the request."))
+
+
+async def _unexpected(_request: Request, error: Exception) -> Response:
+    return unexpected_error_response(error)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -22,7 +22,7 @@ class HeaderSizeLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and header_bytes(scope) > self.max_bytes:
-            await _reject(scope, receive, send, self.max_bytes)
+            await reject_oversized_headers(scope, receive, send, self.max_bytes)
             return
         await self.app(scope, receive, send)
 
@@ -33,7 +33,9 @@ def header_bytes(scope: Scope) -> int:
     return target + sum(len(name) + len(value) + 4 for name, value in scope["headers"])
 
 
-async def _reject(scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+async def reject_oversized_headers(
+    scope: Scope, receive: Receive, send: Send, max_bytes: int
+) -> None:
     error = HeadersTooLarge(
         f"Request headers exceed the limit of {max_bytes} bytes.",
         headers={"Connection": "close"},

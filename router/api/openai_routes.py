@@ -60,13 +60,23 @@ def _pipeline(svc: Services) -> RequestPipeline:
     return svc.pipeline
 
 
-async def _serve(
+RequestShape = type[ChatCompletionRequest | CompletionRequest | EmbeddingRequest]
+# Served by `router.api.fast_routes` ahead of FastAPI; the routes below describe them in the
+# schema and serve them when a request does not take that path.
+GENERATION_ENDPOINTS: dict[str, tuple[Endpoint, RequestShape]] = {
+    "/v1/chat/completions": (Endpoint.CHAT, ChatCompletionRequest),
+    "/v1/completions": (Endpoint.COMPLETIONS, CompletionRequest),
+    "/v1/embeddings": (Endpoint.EMBEDDINGS, EmbeddingRequest),
+}
+
+
+async def serve_generation(
     request: Request,
     svc: Services,
     who: Principal,
     received: float,
     endpoint: Endpoint,
-    shape: type[ChatCompletionRequest | CompletionRequest | EmbeddingRequest],
+    shape: RequestShape,
 ) -> Response:
     pipeline = _pipeline(svc)
     body: dict[str, Any] = await read_json_body(request, svc.settings.max_body_bytes)
@@ -92,7 +102,7 @@ _GENERATION_ERRORS = error_responses(400, 401, 403, 404, 413, 429, 431, 502, 503
 async def chat_completions(
     request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
 ) -> Response:
-    return await _serve(request, svc, who, received, Endpoint.CHAT, ChatCompletionRequest)
+    return await serve_generation(request, svc, who, received, Endpoint.CHAT, ChatCompletionRequest)
 
 
 @router.post(
@@ -103,7 +113,9 @@ async def chat_completions(
 async def completions(
     request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
 ) -> Response:
-    return await _serve(request, svc, who, received, Endpoint.COMPLETIONS, CompletionRequest)
+    return await serve_generation(
+        request, svc, who, received, Endpoint.COMPLETIONS, CompletionRequest
+    )
 
 
 @router.post(
@@ -117,7 +129,9 @@ async def completions(
 async def embeddings(
     request: Request, received: ReceivedDep, svc: ServicesDep, who: PrincipalDep
 ) -> Response:
-    return await _serve(request, svc, who, received, Endpoint.EMBEDDINGS, EmbeddingRequest)
+    return await serve_generation(
+        request, svc, who, received, Endpoint.EMBEDDINGS, EmbeddingRequest
+    )
 
 
 @router.get("/models", responses=error_responses(401, 431))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -58,11 +60,14 @@ class ChainedAuditTrail:
         self._database = database
         self._ring = ring
         self._batched = batched
+        self._inline_connection: Any = None  # SQLite only: the event loop's own connection
+        inline = self._commit_inline if batched and database.is_sqlite else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
             self._commit,
             max_batch=settings.batch_max_records,
             batched=batched,
             linger_seconds=settings.closing_linger_seconds,
+            commit_inline=inline,
         )
         self._pending: PendingClosings[_Closing] = PendingClosings(
             self._writer.write, self._still_open, lambda item: item.request_id
@@ -97,6 +102,9 @@ class ChainedAuditTrail:
     async def aclose(self) -> None:
         await self._pending.aclose()
         await self._writer.aclose()
+        if self._inline_connection is not None:
+            self._inline_connection.close()
+            self._inline_connection = None
 
     async def _still_open(self, request_ids: Collection[str]) -> set[str]:
         return await asyncio.to_thread(self._open_among, list(request_ids))
@@ -115,6 +123,24 @@ class ChainedAuditTrail:
     def _commit(self, items: Sequence[AuditOpening | _Closing]) -> None:
         # Runs in a worker thread: sealing happens here, before the chain lock is taken.
         append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+
+    def _commit_inline(self, items: Sequence[AuditOpening | _Closing]) -> bool:
+        """Commit on the event loop, or return False (nothing written) if that would mean
+        waiting for another process's write lock. SQLite only: a commit writes to the WAL in
+        the page cache (checkpoints, and their fsyncs, run in the background)."""
+        if self._inline_connection is None:
+            connection = self._database.engine.raw_connection()
+            connection.detach()  # ours until `aclose()`, never handed to a worker thread
+            connection.cursor().execute("PRAGMA busy_timeout=0")  # never wait for the lock
+            self._inline_connection = connection
+        entries = [self._prepare(item) for item in items]
+        try:
+            append_entries(self._database, self._ring, entries, self._inline_connection)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+                return False  # rolled back; a worker thread waits for the lock instead
+            raise
+        return True
 
     def _prepare(self, item: AuditOpening | _Closing) -> PreparedEntry:
         now = dt.datetime.now(dt.UTC)

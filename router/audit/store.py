@@ -14,28 +14,38 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Update, bindparam, insert, select, update
+from sqlalchemy import Connection, Dialect, select
 
 from router.audit.chain import entry_mac
 from router.audit.envelope import SealedBody, body_digest
 from router.audit.keyring import KeyRing
 from router.audit.sql_trail import AuditRecordRow
 from router.audit.tables import AuditChainHeadRow, AuditEventRow
+from router.storage import raw
 from router.storage.db import Database
 
 _EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]
 _HEAD = AuditChainHeadRow.__table__  # type: ignore[attr-defined]
 _INDEX = AuditRecordRow.__table__  # type: ignore[attr-defined]
 
-# Statements are built once and reused: SQLAlchemy memoises a statement's cache key on the
-# object, so a reused statement skips rebuilding and re-keying it on every request.
+# `chain_locked` (purge) reads the head through SQLAlchemy; appends use plain statements.
 _HEAD_READ = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)
 _HEAD_READ_LOCKED = _HEAD_READ.with_for_update()
-_HEAD_WRITE = (
-    update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("b_seq"), hash=bindparam("b_hash"))
+_EVENT_COLUMNS = (
+    "seq",
+    "request_id",
+    "kind",
+    "recorded_at",
+    "payload",
+    "chain_key_id",
+    "body_digest",
+    "wrap_key_id",
+    "wrapped_key",
+    "body",
+    "shredded_at",
+    "prev_hash",
+    "hash",
 )
-_EVENTS_INSERT = insert(_EVENTS)
-_INDEX_INSERT = insert(_INDEX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +73,25 @@ def chain_locked(database: Database) -> Iterator[tuple[Connection, int, str]]:
         connection.commit()
 
 
-def append_entries(database: Database, ring: KeyRing, entries: Sequence[PreparedEntry]) -> None:
-    """Link and commit the entries, in order, in one transaction; raises if it cannot."""
+def append_entries(
+    database: Database,
+    ring: KeyRing,
+    entries: Sequence[PreparedEntry],
+    connection: Any = None,
+) -> None:
+    """Link and commit the entries, in order, in one transaction; raises if it cannot.
+
+    On the given driver `connection`, or on one from the pool.
+
+    Plain driver statements (`router.storage.raw`): this runs once per group commit, on every
+    request's path, where SQLAlchemy Core cost more than the database did.
+    """
     key_id = ring.active_id
     chain_key = ring.chain_key(key_id)
-    with chain_locked(database) as (connection, seq, prev_hash):
+    dialect = database.engine.dialect
+    with raw.transaction(database, immediate=True, connection=connection) as cursor:
+        cursor.execute(_head_read_sql(dialect, locked=not database.is_sqlite))
+        seq, prev_hash = cursor.fetchone()
         rows = []
         for entry in entries:
             seq += 1
@@ -83,9 +107,16 @@ def append_entries(database: Database, ring: KeyRing, entries: Sequence[Prepared
             )
             rows.append(_event_row(seq, entry, key_id, digest, prev_hash, entry_hash))
             prev_hash = entry_hash
-        connection.execute(_EVENTS_INSERT, rows)
-        _write_index(connection, entries)
-        connection.execute(_HEAD_WRITE, {"b_seq": seq, "b_hash": prev_hash})
+        raw.insert(dialect, _EVENTS, _EVENT_COLUMNS).execute_many(cursor, rows)
+        _write_index_raw(dialect, cursor, entries)
+        head = raw.update(dialect, _HEAD, ("seq", "hash"), "id")
+        cursor.execute(head.sql, head.parameters({"seq": seq, "hash": prev_hash, "id": 1}))
+
+
+@functools.cache
+def _head_read_sql(dialect: Dialect, *, locked: bool) -> str:
+    query = _HEAD_READ_LOCKED if locked else _HEAD_READ
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _event_row(
@@ -109,27 +140,17 @@ def _event_row(
     }
 
 
-def _write_index(connection: Connection, entries: Sequence[PreparedEntry]) -> None:
+def _write_index_raw(dialect: Dialect, cursor: Any, entries: Sequence[PreparedEntry]) -> None:
     # Inserts first: a record opened and closed in the same batch is then updated in place.
-    inserts = [entry.index_insert for entry in entries if entry.index_insert is not None]
-    if inserts:
-        connection.execute(_INDEX_INSERT, inserts)
+    inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for entry in entries:
+        if entry.index_insert is not None:
+            inserts.setdefault(tuple(entry.index_insert), []).append(entry.index_insert)
         if entry.index_update is not None:
-            columns = tuple(sorted(entry.index_update))
-            parameters = {f"b_{column}": value for column, value in entry.index_update.items()}
-            parameters["b_request_id"] = entry.request_id
-            updates.setdefault(columns, []).append(parameters)
+            row = {**entry.index_update, "request_id": entry.request_id}
+            updates.setdefault(tuple(sorted(entry.index_update)), []).append(row)
+    for columns, rows in inserts.items():
+        raw.insert(dialect, _INDEX, columns).execute_many(cursor, rows)
     for columns, rows in updates.items():
-        connection.execute(_index_update(columns), rows)
-
-
-@functools.cache
-def _index_update(columns: tuple[str, ...]) -> Update:
-    """One statement per set of columns a closing fills in (there are only a few)."""
-    return (
-        update(_INDEX)
-        .where(_INDEX.c.request_id == bindparam("b_request_id"))
-        .values({column: bindparam(f"b_{column}") for column in columns})
-    )
+        raw.update(dialect, _INDEX, columns, "request_id").execute_many(cursor, rows)

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import os
 
-import httpx
+import aiohttp
 
 from router.backends.base import Backend
 from router.backends.claude import build_claude_backend
@@ -18,25 +18,18 @@ from router.settings import UpstreamSettings
 
 log = logging.getLogger(__name__)
 
+# Idle upstream connections are dropped before uvicorn's (so vLLM's) 5 s keep-alive ends, so
+# that a request is never sent down a connection the server is closing.
+_KEEPALIVE_SECONDS = 4.0
+
 
 class BackendRegistry:
+    """Built inside the event loop (at start-up): the upstream client belongs to that loop."""
+
     def __init__(self, settings: UpstreamSettings, managed_url: str | None) -> None:
         self._settings = settings
         self._managed_url = managed_url
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout_seconds,
-                read=settings.read_timeout_seconds,
-                write=30.0,
-                pool=settings.connect_timeout_seconds,
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_keepalive_connections,
-            ),
-            follow_redirects=False,
-            trust_env=False,
-        )
+        self._client = upstream_client(settings)
         self._backends: dict[str, Backend] = {}
         self._routes: dict[str, Route] = {}
         self._retired: list[Backend] = []
@@ -83,7 +76,7 @@ class BackendRegistry:
         for backend in [*self._backends.values(), *self._retired]:
             with contextlib.suppress(Exception):
                 await backend.aclose()
-        await self._client.aclose()
+        await self._client.close()
 
     def _build(self, name: str, route: Route) -> Backend | None:
         if route.kind is RouteKind.OPENAI_COMPATIBLE:
@@ -97,3 +90,22 @@ class BackendRegistry:
             return OpenAICompatibleBackend(name, pool, self._client)
         # Claude routes: litellm is imported only when one is enabled (it takes seconds).
         return build_claude_backend(name, route, self._settings, os.environ)
+
+
+def upstream_client(settings: UpstreamSettings) -> aiohttp.ClientSession:
+    """One pooled client for every OpenAI-compatible route; no proxy from the environment."""
+    connector = aiohttp.TCPConnector(
+        limit=settings.max_connections,
+        limit_per_host=0,
+        keepalive_timeout=_KEEPALIVE_SECONDS,
+    )
+    timeout = aiohttp.ClientTimeout(
+        total=None,
+        # `connect` covers the wait for a pooled connection as well as the connection itself.
+        connect=settings.connect_timeout_seconds,
+        sock_connect=settings.connect_timeout_seconds,
+        sock_read=settings.read_timeout_seconds,
+    )
+    return aiohttp.ClientSession(
+        connector=connector, timeout=timeout, trust_env=False, raise_for_status=False
+    )

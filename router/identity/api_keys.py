@@ -129,7 +129,7 @@ class ApiKeyStore:
         """
         with self._database.session() as session:
             old = session.get(ApiKeyRecord, key_id)
-            if old is None or old.replaced_by is not None or not self._usable(old, _now()):
+            if old is None or old.replaced_by is not None or not _usable(old, _now()):
                 return None
             issued = _new_key(old.name, _scope_of(old), _aware(old.expires_at), old.id)
             old.revoked_at = _now() + grace
@@ -164,16 +164,17 @@ class ApiKeyStore:
         Every failure gives the same message, so a caller cannot tell an unknown key from a
         revoked or expired one.
         """
-        parts = split_key(presented)
-        if parts is None:
-            raise AuthenticationFailed(reason="malformed_api_key")
-        key_id, secret = parts
-        record = self._lookup(key_id)
-        if record is None or not hmac.compare_digest(record.secret_hash, _hash(secret)):
-            raise AuthenticationFailed(reason="unknown_api_key")
-        if not self._usable(record, _now()):
-            raise AuthenticationFailed(reason=_unusable_reason(record, _now()))
-        return _principal(record)
+        key_id, secret = _parts(presented)
+        return _verified(self._lookup(key_id), secret)
+
+    def authenticate_cached(self, presented: str) -> Principal | None:
+        """What `authenticate` would answer, from the cache alone; None when it must ask the
+        database. Never blocks, so the event loop may call it without a thread hop."""
+        key_id, secret = _parts(presented)
+        cached = self._cache.get(key_id)
+        if cached is None or time.monotonic() - cached[0] >= self._cache_seconds:
+            return None
+        return _verified(cached[1], secret)
 
     def _lookup(self, key_id: str) -> ApiKeyRecord | None:
         now = time.monotonic()
@@ -194,13 +195,13 @@ class ApiKeyStore:
         self._cache[key_id] = (now, record)
         return record
 
-    @staticmethod
-    def _usable(record: ApiKeyRecord, now: dt.datetime) -> bool:
-        revoked_at = _aware(record.revoked_at)
-        expires_at = _aware(record.expires_at)
-        if revoked_at is not None and revoked_at <= now:
-            return False
-        return expires_at is None or now < expires_at
+
+def _usable(record: ApiKeyRecord, now: dt.datetime) -> bool:
+    revoked_at = _aware(record.revoked_at)
+    expires_at = _aware(record.expires_at)
+    if revoked_at is not None and revoked_at <= now:
+        return False
+    return expires_at is None or now < expires_at
 
 
 def _unusable_reason(record: ApiKeyRecord, now: dt.datetime) -> str:
@@ -208,6 +209,21 @@ def _unusable_reason(record: ApiKeyRecord, now: dt.datetime) -> str:
     if revoked_at is not None and revoked_at <= now:
         return "rotated_api_key" if record.replaced_by else "revoked_api_key"
     return "expired_api_key"
+
+
+def _parts(presented: str) -> tuple[str, str]:
+    parts = split_key(presented)
+    if parts is None:
+        raise AuthenticationFailed(reason="malformed_api_key")
+    return parts
+
+
+def _verified(record: ApiKeyRecord | None, secret: str) -> Principal:
+    if record is None or not hmac.compare_digest(record.secret_hash, _hash(secret)):
+        raise AuthenticationFailed(reason="unknown_api_key")
+    if not _usable(record, _now()):
+        raise AuthenticationFailed(reason=_unusable_reason(record, _now()))
+    return _principal(record)
 
 
 def _principal(record: ApiKeyRecord) -> Principal:

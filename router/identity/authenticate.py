@@ -48,6 +48,11 @@ class Authenticator:
 
     async def _verify(self, credential: str) -> Principal:
         if credential.startswith(KEY_PREFIX):
+            # A key seen in the last seconds is checked here; only a cache miss reads the
+            # database, in a worker thread.
+            cached = self._api_keys.authenticate_cached(credential)
+            if cached is not None:
+                return cached
             return await anyio.to_thread.run_sync(self._api_keys.authenticate, credential)
         if self._oidc is not None and self._oidc.configured and looks_like_jwt(credential):
             return await self._oidc.validate(credential)

@@ -121,3 +121,27 @@ def test_revoked_keys_cannot_be_rotated(database: Database) -> None:
     assert _reason(store, old.secret) == "revoked_api_key"
     assert store.rotate(old.record.id, dt.timedelta(hours=1)) is None
     assert store.rotate("srk_000000000000", dt.timedelta(hours=1)) is None
+
+
+def test_the_cache_answers_alone_only_while_fresh(database: Database) -> None:
+    store = ApiKeyStore(database, cache_seconds=60)
+    issued = store.create("app", KeyScope(workloads=("general",)))
+    assert store.authenticate_cached(issued.secret) is None  # never seen: ask the database
+    assert store.authenticate(issued.secret).key_id == issued.record.id
+    cached = store.authenticate_cached(issued.secret)
+    assert cached is not None and cached.key_id == issued.record.id
+    with pytest.raises(AuthenticationFailed) as wrong:
+        store.authenticate_cached(issued.secret[:-2] + "xx")  # a cached key, the wrong secret
+    assert wrong.value.reason == "unknown_api_key"
+    store.revoke(issued.record.id)  # drops the entry: the next answer comes from the database
+    assert store.authenticate_cached(issued.secret) is None
+    assert _reason(store, issued.secret) == "revoked_api_key"
+    with pytest.raises(AuthenticationFailed):
+        store.authenticate_cached(issued.secret)  # the revocation is cached as well
+
+
+def test_a_stale_cache_entry_is_not_trusted(database: Database) -> None:
+    store = ApiKeyStore(database, cache_seconds=0)
+    issued = store.create("app", KeyScope(workloads=("general",)))
+    store.authenticate(issued.secret)
+    assert store.authenticate_cached(issued.secret) is None

@@ -1,0 +1,103 @@
+"""Plain DB-API statements for the few writes on the request path.
+
+SQLAlchemy Core costs more CPU per audit append than the database does (building an execution
+context, compiling cache keys, processing parameters row by row). These statements are written
+once per table and column set, in the driver's own placeholder style, and executed on the
+pooled driver connection; the values still go through SQLAlchemy's own type conversions, so
+what is stored is exactly what the ORM writes and reads (SQLite's datetime text, JSON, bytes).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Dialect, Table
+
+from router.storage.db import Database
+
+Row = Mapping[str, Any]
+_Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawStatement:
+    """SQL with positional placeholders and the conversion of each parameter, in order."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[_Processor, ...]
+
+    def parameters(self, row: Row) -> tuple[Any, ...]:
+        return tuple(
+            row[name] if process is None else process(row[name])
+            for name, process in zip(self.names, self.processors, strict=True)
+        )
+
+    def execute_many(self, cursor: Any, rows: Sequence[Row]) -> None:
+        cursor.executemany(self.sql, [self.parameters(row) for row in rows])
+
+
+@functools.cache
+def insert(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> RawStatement:
+    """`INSERT INTO table (columns) VALUES (...)`."""
+    processors = _processors(dialect, table, columns)  # raises for a column not in the table
+    quote = dialect.identifier_preparer.quote
+    marks = ", ".join([_placeholder(dialect)] * len(columns))
+    # Identifiers only from the table's metadata; every value is a bound parameter.
+    sql = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) VALUES ({marks})"  # noqa: S608
+    return RawStatement(sql, columns, processors)
+
+
+@functools.cache
+def update(dialect: Dialect, table: Table, columns: tuple[str, ...], key: str) -> RawStatement:
+    """`UPDATE table SET columns WHERE key = ?`: the key is the last parameter."""
+    names = (*columns, key)
+    processors = _processors(dialect, table, names)  # raises for a column not in the table
+    quote = dialect.identifier_preparer.quote
+    mark = _placeholder(dialect)
+    assignments = ", ".join(f"{quote(column)} = {mark}" for column in columns)
+    # Identifiers only from the table's metadata; every value is a bound parameter.
+    sql = f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key)} = {mark}"  # noqa: S608
+    return RawStatement(sql, names, processors)
+
+
+@contextmanager
+def transaction(
+    database: Database, *, immediate: bool = False, connection: Any = None
+) -> Iterator[Any]:
+    """A cursor in a transaction, committed at the end and rolled back on any error.
+
+    On `connection` when given (the caller keeps it), else on one from the pool. `immediate`
+    takes SQLite's write lock at once.
+    """
+    pooled = connection is None
+    if pooled:
+        connection = database.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if immediate and database.is_sqlite:
+            cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        if pooled:
+            connection.close()  # back to the pool
+
+
+def _placeholder(dialect: Dialect) -> str:
+    # sqlite3 takes qmark; psycopg takes %s with a tuple whatever style SQLAlchemy uses.
+    return "?" if dialect.paramstyle == "qmark" else "%s"
+
+
+def _processors(dialect: Dialect, table: Table, names: tuple[str, ...]) -> tuple[_Processor, ...]:
+    return tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
