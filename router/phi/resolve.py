@@ -51,14 +51,14 @@ def anchor_dates(candidates: Sequence[Candidate], min_confidence: float) -> list
 def merge_same_type(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Overlapping candidates of one type become their union ("5049" + "Harjukuja 54")."""
     merged: list[Candidate] = []
-    for candidate in sorted(candidates, key=lambda c: (c.type, c.start, -c.end)):
-        previous = merged[-1] if merged else None
+    previous: Candidate | None = None
+    for candidate in sorted(candidates, key=_type_start_longest):
         if (
             previous is not None
             and previous.type == candidate.type
             and candidate.start < previous.end
         ):
-            merged[-1] = Candidate(
+            previous = merged[-1] = Candidate(
                 previous.type,
                 previous.start,
                 max(previous.end, candidate.end),
@@ -67,6 +67,7 @@ def merge_same_type(candidates: Sequence[Candidate]) -> list[Candidate]:
             )
             continue
         merged.append(candidate)
+        previous = candidate
     return merged
 
 
@@ -79,30 +80,38 @@ def resolve_overlaps(candidates: Sequence[Candidate], min_confidence: float) -> 
     ]
     if not confident:
         return []
-    ranked = sorted(
-        merge_same_type(confident),
-        key=lambda c: (-c.confidence, -(c.end - c.start), -_SPECIFICITY[c.type], c.start),
-    )
+    ranked = sorted(merge_same_type(confident), key=_rank)
     # What is kept never overlaps itself, so sorted by start it is sorted by end too, and
     # the kept spans a candidate overlaps are one slice, found by bisection.
     kept: list[Candidate] = []
     starts: list[int] = []
     ends: list[int] = []
     for candidate in ranked:
-        if candidate.end <= candidate.start:
+        start, end = candidate.start, candidate.end
+        if end <= start:
             continue
-        first = bisect.bisect_right(ends, candidate.start)  # the first ending after its start
-        after = bisect.bisect_left(starts, candidate.end)  # the first starting at its end
-        if first < after and not all(
-            _strictly_covers(candidate, other) for other in kept[first:after]
-        ):
+        first = bisect.bisect_right(ends, start)  # the first ending after its start
+        after = bisect.bisect_left(starts, end, first)  # the first starting at its end
+        if first == after:  # the common case: nothing kept overlaps it
+            kept.insert(first, candidate)
+            starts.insert(first, start)
+            ends.insert(first, end)
             continue
-        # Nothing overlapped, or a longer span that covers what was kept replaces it:
-        # nothing is left uncovered.
+        if not all(_strictly_covers(candidate, other) for other in kept[first:after]):
+            continue
+        # A longer span that covers what was kept replaces it: nothing is left uncovered.
         kept[first:after] = [candidate]
-        starts[first:after] = [candidate.start]
-        ends[first:after] = [candidate.end]
+        starts[first:after] = [start]
+        ends[first:after] = [end]
     return kept
+
+
+def _type_start_longest(c: Candidate) -> tuple[str, int, int]:
+    return (c.type, c.start, -c.end)
+
+
+def _rank(c: Candidate) -> tuple[float, int, int, int]:
+    return (-c.confidence, c.start - c.end, -_SPECIFICITY[c.type], c.start)
 
 
 def _strictly_covers(outer: Candidate, inner: Candidate) -> bool:

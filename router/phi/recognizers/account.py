@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from router.phi.entities import EntityType
-from router.phi.recognizers.base import Candidate, CueValueRecognizer, Hit, Pattern
+from router.phi.recognizers.base import Candidate, CueValueRecognizer, Hit, Pattern, late_starts
 
 
 def passes_luhn(digits: str) -> bool:
@@ -39,13 +39,16 @@ class AccountRecognizer(CueValueRecognizer):
     min_digits = 3
 
     def extra_patterns(self) -> Sequence[Pattern]:
-        return (
-            Pattern(
-                "iban",
-                r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b",
-                max_length=45,
-            ),
-            Pattern("card", r"\b\d{4}([ \-]?\d{4}){2}[ \-]?\d{1,7}\b", max_length=45),
+        # IBANs and card numbers are rare: starts found by a second scan (`late_start`).
+        return late_starts(
+            (
+                Pattern(
+                    "iban",
+                    r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b",
+                    max_length=45,
+                ),
+                Pattern("card", r"\b\d{4}([ \-]?\d{4}){2}[ \-]?\d{1,7}\b", max_length=45),
+            )
         )
 
     def recognize_extra(self, text: str, hit: Hit) -> Iterator[Candidate]:

@@ -114,14 +114,22 @@ class CityRecognizer(Recognizer):
                 rf"\b{_PLACE},\s*(?:{US_STATE_CODES}|{US_STATE_NAMES})\b",
                 max_length=60,
             ),
-            Pattern("county", rf"\b{_PLACE}\s+(?:County|Parish|Borough|Township)\b", max_length=60),
+            Pattern(
+                "county",
+                rf"\b{_PLACE}\s+(?:County|Parish|Borough|Township)\b",
+                max_length=60,
+                late_start=True,  # rare: its start is found by a second scan
+            ),
             Pattern(
                 "cue",
                 r"\b(?:lives|living|live|resides|residing|resident|moved|relocated|"
                 r"born|grew\s+up|located|based)\s+(?:in|to|of)\s+" + _PLACE,
                 max_length=60,
+                late_start=True,
             ),
-            Pattern("cue", r"\b(?:city|town|village)\s+of\s+" + _PLACE, max_length=60),
+            Pattern(
+                "cue", r"\b(?:city|town|village)\s+of\s+" + _PLACE, max_length=60, late_start=True
+            ),
             # Where it starts is found only for the few hits (no start tracking).
             Pattern("place_postcode", _PLACE_AND_POSTCODE, max_length=0),
             Pattern(
@@ -129,6 +137,7 @@ class CityRecognizer(Recognizer):
                 rf"(?:^|\n)[ \t]*(?i:{_PLACE_FIELDS})[ \t]*:[ \t]*[A-Z][A-Za-z'\-]*"
                 r"(?:[ \t]+[A-Z][A-Za-z'\-]*){0,3}(?:[ \t]+\([A-Z][A-Za-z'\- ]*\))?",
                 max_length=60,
+                late_start=True,
             ),
             # The end of "flew to N": the place is read from there (no start tracking).
             Pattern("travel", rf"\b(?i:{_TRAVEL_CUES})\s+(?i:to|from|in|at)\s+[A-Z]", max_length=0),

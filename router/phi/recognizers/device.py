@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from router.phi.entities import EntityType
-from router.phi.recognizers.base import Candidate, CueValueRecognizer, Hit, Pattern
+from router.phi.recognizers.base import Candidate, CueValueRecognizer, Hit, Pattern, late_starts
 
 
 class DeviceRecognizer(CueValueRecognizer):
@@ -26,9 +26,12 @@ class DeviceRecognizer(CueValueRecognizer):
     min_digits = 2
 
     def extra_patterns(self) -> Sequence[Pattern]:
-        return (
-            Pattern("mac", r"\b[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}\b"),
-            Pattern("udi", r"\(01\)\d{14}(?:\(\d{2}\)[A-Za-z0-9]{1,20}){0,4}"),
+        # MAC addresses and UDIs are rare: starts found by a second scan (`late_start`).
+        return late_starts(
+            (
+                Pattern("mac", r"\b[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}\b"),
+                Pattern("udi", r"\(01\)\d{14}(?:\(\d{2}\)[A-Za-z0-9]{1,20}){0,4}"),
+            )
         )
 
     def recognize_extra(self, text: str, hit: Hit) -> Iterator[Candidate]:

@@ -14,6 +14,7 @@ from router.phi.recognizers.base import (
     Hit,
     Pattern,
     Recognizer,
+    late_starts,
     longest_per_start,
 )
 
@@ -45,6 +46,10 @@ class FacilityRecognizer(Recognizer):
         self._kinds = frozenset(word.lower() for kind in _KINDS.split("|") for word in kind.split())
 
     def patterns(self) -> Sequence[Pattern]:
+        # Facility names are rare: starts found by a second scan (`late_start`).
+        return late_starts(self._patterns())
+
+    def _patterns(self) -> Sequence[Pattern]:
         return (
             Pattern(
                 "named",

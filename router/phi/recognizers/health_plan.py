@@ -38,7 +38,7 @@ class HealthPlanRecognizer(CueValueRecognizer):
             f"[1-9]{_MBI_LETTER}{_MBI_ALNUM}[0-9]-?{_MBI_LETTER}{_MBI_ALNUM}[0-9]-?"
             f"{_MBI_LETTER}{_MBI_LETTER}[0-9][0-9]"
         )
-        return (Pattern("mbi", rf"\b{mbi}\b"),)
+        return (Pattern("mbi", rf"\b{mbi}\b", late_start=True),)  # rare: start found late
 
     def recognize_extra(self, text: str, hit: Hit) -> Iterator[Candidate]:
         yield Candidate(EntityType.HEALTH_PLAN_ID, hit.start, hit.end, 0.85, self.name)

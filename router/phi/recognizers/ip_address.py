@@ -23,13 +23,18 @@ class IpAddressRecognizer(Recognizer):
 
     def patterns(self) -> Sequence[Pattern]:
         return (
-            # Costly to track starts for in the main pass (measured), and rare.
+            # Costly to track starts for in the main pass (measured), and rare: found late.
             Pattern(
                 "v4", r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", max_length=45, late_start=True
             ),
-            Pattern("v6", rf"\b(?:{_HEX}:){{7}}{_HEX}\b", max_length=45),
-            Pattern("v6", rf"(?:\b(?:{_HEX}:){{1,6}}|::)(?::{_HEX}){{1,6}}\b", max_length=45),
-            Pattern("v6", rf"\b(?:{_HEX}:){{1,7}}:", max_length=45),
+            Pattern("v6", rf"\b(?:{_HEX}:){{7}}{_HEX}\b", max_length=45, late_start=True),
+            Pattern(
+                "v6",
+                rf"(?:\b(?:{_HEX}:){{1,6}}|::)(?::{_HEX}){{1,6}}\b",
+                max_length=45,
+                late_start=True,
+            ),
+            Pattern("v6", rf"\b(?:{_HEX}:){{1,7}}:", max_length=45, late_start=True),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:

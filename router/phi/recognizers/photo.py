@@ -7,13 +7,24 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from router.phi.entities import EntityType
-from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer, longest_per_start
+from router.phi.recognizers.base import (
+    Candidate,
+    Hit,
+    Pattern,
+    Recognizer,
+    late_starts,
+    longest_per_start,
+)
 
 
 class PhotoRecognizer(Recognizer):
     name = "photo"
 
     def patterns(self) -> Sequence[Pattern]:
+        # Inline images are rare: starts found by a second scan (`late_start`).
+        return late_starts(self._patterns())
+
+    def _patterns(self) -> Sequence[Pattern]:
         return (
             Pattern(
                 "data_uri",

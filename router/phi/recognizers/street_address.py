@@ -19,6 +19,7 @@ from router.phi.recognizers.base import (
     Hit,
     Pattern,
     Recognizer,
+    late_starts,
     longest_per_start,
 )
 
@@ -137,6 +138,10 @@ class StreetAddressRecognizer(Recognizer):
         self._word_before = re.compile(r"(?:^|(?<=[\s:>]))([^\W\d_][^\W\d_'\-]*)[ \t]+$")
 
     def patterns(self) -> Sequence[Pattern]:
+        # Street addresses are rare in clinical text: starts found by a second scan (`late_start`).
+        return late_starts(self._patterns())
+
+    def _patterns(self) -> Sequence[Pattern]:
         # Street words are capitalised ("Oak Street", "OAK ST"): lower-case runs such as
         # "5 days in a row" are prose. The unambiguous suffixes are accepted in any case.
         words = sorted(set(_SUFFIXES.split("|")))

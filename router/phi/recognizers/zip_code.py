@@ -48,7 +48,7 @@ class ZipCodeRecognizer(Recognizer):
             Pattern(
                 "after_state", rf"\b(?:{US_STATE_CODES}),?\s+\d{{5}}(?:-\d{{4}})?\b", max_length=40
             ),
-            Pattern("zip4", r"\b\d{5}-\d{4}\b", max_length=40),
+            Pattern("zip4", r"\b\d{5}-\d{4}\b", max_length=40, late_start=True),  # rare
             Pattern(
                 "cue",
                 r"\b(?:zip|zip\s?code|postal\s+code|postcode|post\s+code)\b",
