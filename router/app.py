@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from router import __version__
 from router.api import explain, health, openai_routes
-from router.api.error_handlers import install_error_handlers
+from router.api.error_handlers import ContainUnexpectedErrors, install_error_handlers
 from router.api.fast_routes import RouterApp, install_fast_routes
 from router.api.header_limit import HeaderSizeLimit
 from router.api.schema import install_openapi
@@ -87,6 +87,8 @@ def create_app(settings: Settings, *, classifier: Classifier | None = None) -> F
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(HeaderSizeLimit, max_bytes=settings.limits.max_header_bytes)
+    # Added last, so outermost: every unexpected error is answered and ends there.
+    app.add_middleware(ContainUnexpectedErrors)
     install_openapi(app, settings.limits)
     app.include_router(health.router)
     app.include_router(openai_routes.router)

@@ -142,8 +142,9 @@ class RequestPipeline:
             return self._classifier.classify_fields(_text_fields(field, body[field]))
         except ClassificationRejected:
             raise
-        except Exception:
-            log.exception("classification failed; refusing the request")
+        except Exception as error:  # noqa: BLE001 - any failure refuses the request (fail closed)
+            # The type only: a traceback's message may quote the request's content.
+            log.error("classification failed (%s); refusing the request", type(error).__name__)
             raise ClassificationFailed(
                 "The request could not be classified, so it was not routed."
             ) from None

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from router.errors import InvalidRequest, RouterError
 
@@ -64,12 +65,36 @@ def unexpected_error_response(error: Exception) -> Response:
     return error_response(RouterError("The router failed to handle the request."))
 
 
-async def _unexpected(_request: Request, error: Exception) -> Response:
-    return unexpected_error_response(error)
+class ContainUnexpectedErrors:
+    """Answers an unexpected exception with a 500 and ends it here.
+
+    Starlette's own handler for `Exception` re-raises after answering, and the server then
+    logs the traceback with the exception's message, which may quote request content.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracking_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking_start)
+        except Exception as error:  # noqa: BLE001 - every error ends here, answered and logged
+            response = unexpected_error_response(error)
+            if not started:  # once a response has started, closing it is all that is left
+                await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RouterError, _router_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected)

@@ -43,18 +43,22 @@ class ConfusableFolder:
         table = self.table
         parts: list[str] = []
         cursor = 0
+        # Where the last word examined ends: each word is judged once, so a long word of
+        # non-ASCII letters (CJK, Thai, or an attack) costs linear time, not quadratic.
+        examined_to = 0
         # Only words with a non-ASCII letter can be spoofs: start from those characters
         # (a few) rather than from every word of the text (thousands).
         for char in re.finditer(_NON_ASCII, text):
             position = char.start()
-            if position < cursor or not re.match(_LETTER, char.group()):
-                continue  # inside a word already folded, or not a letter
+            if position < examined_to or not re.match(_LETTER, char.group()):
+                continue  # inside a word already examined, or not a letter
             start = position
             while start > 0 and re.match(_LETTER, text[start - 1]):
                 start -= 1
             word_match = re.compile(_WORD).match(text, start)
             assert word_match is not None  # `position` holds a letter
             word = word_match.group()
+            examined_to = word_match.end()
             if self._is_spoof(word):
                 parts.append(text[cursor:start])
                 parts.append(word.translate(table))

@@ -94,3 +94,6 @@ COMPASS_WORDS = frozenset(
         "greater",
     ]
 )
+# Words that start an address, so a name after a title stops before them ("Mrs. Jennifer
+# Alcaraz Suite 541").
+ADDRESS_UNITS = frozenset(("suite", "apt", "apartment", "unit", "box"))

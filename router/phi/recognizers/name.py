@@ -5,7 +5,9 @@ Evidence, strongest first:
   smith", "Dear Anna", "seen by", "daughter Maria"): the following name-like tokens;
 - a run of capitalised tokens with at least one rare-enough census name ("Teresa
   Kreutzmann", "SMITH, JOHN", "J. Smith", "Anna S.");
-- a lone capitalised census first name that is not a common English word ("Kevin").
+- a lone capitalised census first name that is not a common English word ("Kevin");
+- a lone capitalised word that is not English, a drug or clinical ("Hartvigsson";
+  `router/phi/vocabulary.py`), below a census first name.
 Tokens that are common English words ("Will", "Hope", "Brown") count only next to stronger
 evidence; clinical terms, months and weekdays never start a name; eponyms ("Parkinson
 disease", "Bell's palsy") are skipped.
@@ -20,7 +22,15 @@ from typing import NamedTuple
 
 from router.phi.entities import EntityType
 from router.phi.lexicon import Lexicon, fold
+from router.phi.name_context import (
+    bare_middle_initial,
+    glued_to_code,
+    glued_to_digits,
+    in_brackets,
+    introduces_name,
+)
 from router.phi.name_terms import (
+    ADDRESS_UNITS,
     COMPASS_WORDS,
     CUES,
     EPONYM_FOLLOWERS,
@@ -45,8 +55,6 @@ _new_tuple = tuple.__new__
 # Below the 0.75 of a census first name, above the 0.5 threshold: an unknown capitalised
 # word alone is weaker evidence than a listed name.
 _UNKNOWN_WORD_CONFIDENCE = 0.55
-_ADDRESS_UNITS = frozenset(("suite", "apt", "apartment", "unit", "box"))
-_INTRODUCTIONS = ("name is", "named", "call me", "calls me", "i am", "i'm")
 
 
 class _Token(NamedTuple):
@@ -153,7 +161,7 @@ class NameRecognizer(Recognizer):
             if len(value) > 1:
                 tokens.append(_new_tuple(_Token, (start, end, *kind)))
                 continue
-            initial = text[end : end + 1] == "." or _bare_middle_initial(text, start, end, value)
+            initial = text[end : end + 1] == "." or bare_middle_initial(text, start, end, value)
             first, last, common, _, _, all_caps, _, place, _ = kind
             tokens.append(
                 _Token(
@@ -280,8 +288,8 @@ class NameRecognizer(Recognizer):
             return 0.75
         if (
             token.unknown
-            and not _glued_to_digits(text, token.start, token.end)
-            and not _in_brackets(text, token.start)  # "(Hoehn and Yahr)": an eponym
+            and not glued_to_digits(text, token.start, token.end)
+            and not in_brackets(text, token.start)  # "(Hoehn and Yahr)": an eponym
         ):
             return _UNKNOWN_WORD_CONFIDENCE  # "Hartvigsson", "Mehrudin"
         # A lone surname-list word ("Portal", "Hoehn") is too often something else.
@@ -301,7 +309,7 @@ class NameRecognizer(Recognizer):
                 continue
             if not (left.strong or right.strong) or self._is_place(text, [left, right]):
                 continue
-            if _in_brackets(text, left.start) or self._eponym.match(text, right.end):
+            if in_brackets(text, left.start) or self._eponym.match(text, right.end):
                 continue  # "(Hoehn and Yahr)", "Kaplan and Meier method": eponyms
             for token in pair:
                 yield Candidate(EntityType.NAME, token.start, token.end, 0.7, self.name)
@@ -324,11 +332,11 @@ class NameRecognizer(Recognizer):
         if match is None:
             return
         is_title = cue.tag == "title"
-        if is_title and _glued_to_code(text, cue.end):
+        if is_title and glued_to_code(text, cue.end):
             return  # "MRN: 86131-MS. Started": letters of a code, not a title
         weak = cue.tag == "weak"
         # "my name is vitoria": after an introduction, an unknown word even in lower case.
-        introduces = not weak and not is_title and _introduces_name(text, cue.end)
+        introduces = not weak and not is_title and introduces_name(text, cue.end)
         taken: list[tuple[int, int]] = []
         accepted = self._accepted
         for word in self._word.finditer(text, match.start(1), match.end(1)):
@@ -361,7 +369,7 @@ class NameRecognizer(Recognizer):
     ) -> bool:
         bare = word.rstrip(".")
         key = fold(bare)
-        if not bare or key in self._blocked or (not first and key in _ADDRESS_UNITS):
+        if not bare or key in self._blocked or (not first and key in ADDRESS_UNITS):
             return False  # "Mrs. Jennifer Alcaraz Suite 541": the address starts there
         capitalised = bare[0].isupper()
         listed = key in self._lexicon.first_names or key in self._lexicon.last_names
@@ -375,41 +383,6 @@ class NameRecognizer(Recognizer):
         if is_title:
             return capitalised or (listed and not common)
         return (capitalised or listed) and not common
-
-
-def _introduces_name(text: str, cue_end: int) -> bool:
-    return text[max(0, cue_end - 8) : cue_end].lower().endswith(_INTRODUCTIONS)
-
-
-def _glued_to_digits(text: str, start: int, end: int) -> bool:
-    return text[end : end + 1].isdigit() or (start > 0 and text[start - 1].isdigit())
-
-
-def _bare_middle_initial(text: str, start: int, end: int, value: str) -> bool:
-    """A middle initial without its full stop: one capital between two words ("Stephan M
-    Urner")."""
-    return (
-        value != "I"
-        and start >= 2
-        and text[start - 1] == " "
-        and text[start - 2].isalpha()
-        and text[end : end + 1] == " "
-        and text[end + 1 : end + 2].isupper()
-    )
-
-
-def _in_brackets(text: str, position: int) -> bool:
-    """Whether an opening bracket comes shortly before, on the same line, unclosed."""
-    window = text[max(0, position - 40) : position]
-    return window.rfind("(") > max(window.rfind(")"), window.rfind("\n"))
-
-
-def _glued_to_code(text: str, title_end: int) -> bool:
-    """Whether the title that ends here is the tail of a code ("86131-MS")."""
-    start = title_end
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
-        start -= 1
-    return start > 0 and (text[start - 1] in "-/_#" or text[start - 1].isdigit())
 
 
 def _trim_shouted_words(part: list[_Token]) -> list[_Token]:
