@@ -13,6 +13,7 @@ from router.backends.base import Backend
 from router.backends.claude import build_claude_backend
 from router.backends.openai_compatible import OpenAICompatibleBackend
 from router.backends.pool import ReplicaPool
+from router.backends.upstream_client import UpstreamClient
 from router.policy.model import Policy, Route, RouteKind
 from router.settings import UpstreamSettings
 
@@ -92,7 +93,7 @@ class BackendRegistry:
         return build_claude_backend(name, route, self._settings, os.environ)
 
 
-def upstream_client(settings: UpstreamSettings) -> aiohttp.ClientSession:
+def upstream_client(settings: UpstreamSettings) -> UpstreamClient:
     """One pooled client for every OpenAI-compatible route; no proxy from the environment."""
     connector = aiohttp.TCPConnector(
         limit=settings.max_connections,
@@ -106,6 +107,8 @@ def upstream_client(settings: UpstreamSettings) -> aiohttp.ClientSession:
         sock_connect=settings.connect_timeout_seconds,
         sock_read=settings.read_timeout_seconds,
     )
-    return aiohttp.ClientSession(
-        connector=connector, timeout=timeout, trust_env=False, raise_for_status=False
+    return UpstreamClient(
+        aiohttp.ClientSession(
+            connector=connector, timeout=timeout, trust_env=False, raise_for_status=False
+        )
     )
