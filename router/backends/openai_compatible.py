@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 # Statuses that say "this replica cannot serve now", so another replica may be tried.
 _REPLICA_DOWN_STATUSES = frozenset({502, 503})
 _HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=3.0)
-# A replica that could not be reached: nothing was sent, so another may be tried. A connection
-# timeout includes the wait for a free pooled connection (aiohttp does not tell them apart).
+# A replica that could not be reached: nothing was sent, so another may be tried. The wait for
+# a free connection is not part of this (`UpstreamClient` bounds it and raises its own error).
 _UNREACHABLE = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 
 
@@ -110,7 +110,7 @@ class OpenAICompatibleBackend:
             ) as response:
                 content = await response.read() if response.status == 200 else b"null"
             count = orjson.loads(content).get("count")
-        except (aiohttp.ClientError, TimeoutError, ValueError, AttributeError):
+        except (aiohttp.ClientError, TimeoutError, ValueError, AttributeError, UpstreamUnavailable):
             count = None
         finally:
             self._pool.release(replica)
@@ -123,6 +123,8 @@ class OpenAICompatibleBackend:
                     "GET", f"{replica.base_url}/models", time_limits=_HEALTH_TIMEOUT
                 ) as response:
                     ok = response.status < 500
+            except UpstreamUnavailable:
+                continue  # every connection is busy: no verdict on the replica
             except (aiohttp.ClientError, TimeoutError):
                 ok = False
             if ok:

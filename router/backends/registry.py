@@ -95,20 +95,20 @@ class BackendRegistry:
 
 def upstream_client(settings: UpstreamSettings) -> UpstreamClient:
     """One pooled client for every OpenAI-compatible route; no proxy from the environment."""
+    # Unlimited here: `UpstreamClient` bounds the connections, with a wait of its own, because
+    # aiohttp's connect timeout would count the wait for a pooled connection as unreachable.
     connector = aiohttp.TCPConnector(
-        limit=settings.max_connections,
-        limit_per_host=0,
-        keepalive_timeout=_KEEPALIVE_SECONDS,
+        limit=0, limit_per_host=0, keepalive_timeout=_KEEPALIVE_SECONDS
     )
     timeout = aiohttp.ClientTimeout(
         total=None,
-        # `connect` covers the wait for a pooled connection as well as the connection itself.
-        connect=settings.connect_timeout_seconds,
+        connect=None,
         sock_connect=settings.connect_timeout_seconds,
         sock_read=settings.read_timeout_seconds,
     )
+    session = aiohttp.ClientSession(
+        connector=connector, timeout=timeout, trust_env=False, raise_for_status=False
+    )
     return UpstreamClient(
-        aiohttp.ClientSession(
-            connector=connector, timeout=timeout, trust_env=False, raise_for_status=False
-        )
+        session, settings.max_connections, pool_wait_seconds=settings.connect_timeout_seconds
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ from router.backends.base import Endpoint, UpstreamRequest
 from router.backends.openai_compatible import OpenAICompatibleBackend
 from router.backends.pool import ReplicaPool
 from router.backends.registry import upstream_client
-from router.errors import UpstreamError
+from router.errors import UpstreamError, UpstreamUnavailable
 from router.settings import UpstreamSettings
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -108,3 +109,46 @@ async def test_a_redirect_is_not_taken_for_an_answer() -> None:
     async with _server(redirecting) as replica_url, _backend(f"{replica_url}/v1") as backend:
         with pytest.raises(UpstreamError):
             await _chat(backend)
+
+
+async def test_a_full_connection_pool_leaves_the_replica_healthy() -> None:
+    arrived = asyncio.Semaphore(0)
+    answer = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        arrived.release()
+        await answer.wait()
+        return web.json_response({"choices": []})
+
+    settings = UpstreamSettings(max_connections=2, connect_timeout_seconds=0.2)
+    async with _server(slow) as replica_url, _backend(f"{replica_url}/v1", settings) as backend:
+        first, second = (asyncio.create_task(_chat(backend)) for _ in range(2))
+        try:
+            for _ in range(2):
+                await arrived.acquire()
+            with pytest.raises(UpstreamUnavailable):
+                await _chat(backend)
+            replica = backend._pool.replicas[0]
+            assert replica.healthy and replica.consecutive_failures == 0
+            await backend.check_health()  # no connection free for it either: no verdict
+            assert replica.healthy and replica.consecutive_failures == 0
+        finally:
+            answer.set()
+            await asyncio.gather(first, second, return_exceptions=True)
+        await _chat(backend)  # the connections were given back
+
+
+async def test_a_request_waits_briefly_for_a_connection_to_free_up() -> None:
+    arrived = asyncio.Semaphore(0)
+
+    async def slowish(request: web.Request) -> web.Response:
+        arrived.release()
+        await asyncio.sleep(0.1)
+        return web.json_response({"choices": []})
+
+    settings = UpstreamSettings(max_connections=1, connect_timeout_seconds=5.0)
+    async with _server(slowish) as replica_url, _backend(f"{replica_url}/v1", settings) as backend:
+        first = asyncio.create_task(_chat(backend))
+        await arrived.acquire()
+        await _chat(backend)
+        await first
