@@ -198,7 +198,8 @@ async def test_sqlite_commits_on_the_event_loop_without_a_worker_thread(
     def no_thread(_items: object) -> None:
         raise AssertionError("committed in a worker thread")
 
-    monkeypatch.setattr(chained, "_commit", no_thread)
+    # The writer holds the bound method it was given: that is what a worker thread would run.
+    monkeypatch.setattr(chained._writer, "_commit", no_thread)
     await chained.open(opening("req-1"))
     await chained.close("req-1", closing())
     await chained.aclose()
