@@ -14,9 +14,8 @@ import logging
 import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import PoolProxiedConnection, select
 
 from router.audit.config import AuditSettings
 from router.audit.envelope import seal
@@ -71,7 +70,8 @@ class ChainedAuditTrail:
         self._ring = ring
         self._batched = batched
         self._inline_max_body_bytes = inline_max_body_bytes
-        self._inline_connection: Any = None  # SQLite only: the event loop's own connection
+        # SQLite only: the event loop's own connection.
+        self._inline_connection: PoolProxiedConnection | None = None
         inline = self._commit_inline if batched and database.is_sqlite else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
             self._commit,
@@ -145,7 +145,9 @@ class ChainedAuditTrail:
         if self._inline_connection is None:
             connection = self._database.engine.raw_connection()
             connection.detach()  # ours until `aclose()`, never handed to a worker thread
-            connection.cursor().execute("PRAGMA busy_timeout=0")  # never wait for the lock
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=0")  # never wait for the lock
+            cursor.close()
             self._inline_connection = connection
         entries = [self._prepare(item) for item in items]
         try:

@@ -218,3 +218,21 @@ def test_a_rate_limited_key_is_answered_alike(served: tuple[RouterApp, str, str]
 
     fast, through_fastapi = _both_ways(app, url, second_request_of_a_new_key)
     assert fast == through_fastapi and fast[0] == 429
+
+
+async def test_an_app_without_fast_routes_serves_everything_through_fastapi() -> None:
+    app = RouterApp()
+
+    @app.post("/v1/chat/completions")
+    async def chat() -> dict[str, str]:
+        return {"served_by": "fastapi"}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://router") as client:
+        response = await client.post("/v1/chat/completions")
+    assert response.json() == {"served_by": "fastapi"}
+
+
+def test_the_generation_endpoints_cannot_be_changed_at_run_time() -> None:
+    with pytest.raises(TypeError):
+        GENERATION_ENDPOINTS["/v1/other"] = GENERATION_ENDPOINTS["/v1/completions"]  # type: ignore[index]
