@@ -63,7 +63,11 @@ class UpstreamSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    connect_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Longest wait to connect to a backend, and (apart) for a free connection.",
+    )
     read_timeout_seconds: float = Field(
         default=120.0, gt=0, description="Longest wait for the next byte from a backend."
     )

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -35,7 +36,10 @@ _Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
 class RouterApp(FastAPI):
     """FastAPI, with `fast_routes` (exact path of a POST -> handler) tried first."""
 
-    fast_routes: dict[str, _Handler]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Empty until `install_fast_routes`: until then every request goes through FastAPI.
+        self.fast_routes: dict[str, _Handler] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -63,11 +65,13 @@ def _pipeline(svc: Services) -> RequestPipeline:
 RequestShape = type[ChatCompletionRequest | CompletionRequest | EmbeddingRequest]
 # Served by `router.api.fast_routes` ahead of FastAPI; the routes below describe them in the
 # schema and serve them when a request does not take that path.
-GENERATION_ENDPOINTS: dict[str, tuple[Endpoint, RequestShape]] = {
-    "/v1/chat/completions": (Endpoint.CHAT, ChatCompletionRequest),
-    "/v1/completions": (Endpoint.COMPLETIONS, CompletionRequest),
-    "/v1/embeddings": (Endpoint.EMBEDDINGS, EmbeddingRequest),
-}
+GENERATION_ENDPOINTS: Mapping[str, tuple[Endpoint, RequestShape]] = MappingProxyType(
+    {
+        "/v1/chat/completions": (Endpoint.CHAT, ChatCompletionRequest),
+        "/v1/completions": (Endpoint.COMPLETIONS, CompletionRequest),
+        "/v1/embeddings": (Endpoint.EMBEDDINGS, EmbeddingRequest),
+    }
+)
 
 
 async def serve_generation(

@@ -14,9 +14,8 @@ import logging
 import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import PoolProxiedConnection, select
 
 from router.audit.config import AuditSettings
 from router.audit.envelope import seal
@@ -40,12 +39,21 @@ log = logging.getLogger(__name__)
 
 _INDEX = AuditRecordRow.__table__  # type: ignore[attr-defined]
 _IDS_PER_QUERY = 1000
+# Sealing (AES-GCM) and writing bodies up to 4 MiB each would hold the event loop for
+# milliseconds: batches carrying more than this go to a worker thread instead.
+_INLINE_MAX_BODY_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class _Closing:
     request_id: str
     closing: AuditClosing
+
+
+def _body_size(item: AuditOpening | _Closing) -> int:
+    if isinstance(item, _Closing):
+        return len(item.closing.response_body)
+    return len(item.request_body)
 
 
 class ChainedAuditTrail:
@@ -56,11 +64,14 @@ class ChainedAuditTrail:
         settings: AuditSettings,
         *,
         batched: bool = True,
+        inline_max_body_bytes: int = _INLINE_MAX_BODY_BYTES,
     ) -> None:
         self._database = database
         self._ring = ring
         self._batched = batched
-        self._inline_connection: Any = None  # SQLite only: the event loop's own connection
+        self._inline_max_body_bytes = inline_max_body_bytes
+        # SQLite only: the event loop's own connection.
+        self._inline_connection: PoolProxiedConnection | None = None
         inline = self._commit_inline if batched and database.is_sqlite else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
             self._commit,
@@ -126,12 +137,17 @@ class ChainedAuditTrail:
 
     def _commit_inline(self, items: Sequence[AuditOpening | _Closing]) -> bool:
         """Commit on the event loop, or return False (nothing written) if that would mean
-        waiting for another process's write lock. SQLite only: a commit writes to the WAL in
-        the page cache (checkpoints, and their fsyncs, run in the background)."""
+        waiting for another process's write lock, or sealing and writing large bodies. SQLite
+        only: a commit writes to the WAL in the page cache (checkpoints, and their fsyncs, run
+        in the background)."""
+        if sum(map(_body_size, items)) > self._inline_max_body_bytes:
+            return False
         if self._inline_connection is None:
             connection = self._database.engine.raw_connection()
             connection.detach()  # ours until `aclose()`, never handed to a worker thread
-            connection.cursor().execute("PRAGMA busy_timeout=0")  # never wait for the lock
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=0")  # never wait for the lock
+            cursor.close()
             self._inline_connection = connection
         entries = [self._prepare(item) for item in items]
         try:

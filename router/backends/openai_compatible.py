@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import aiohttp
@@ -16,6 +17,7 @@ import orjson
 from router.backends.base import UpstreamRequest
 from router.backends.pool import Replica, ReplicaPool
 from router.backends.sse import DONE, iter_sse_data
+from router.backends.upstream_client import UpstreamClient
 from router.errors import (
     InvalidRequest,
     RouterError,
@@ -29,14 +31,13 @@ log = logging.getLogger(__name__)
 # Statuses that say "this replica cannot serve now", so another replica may be tried.
 _REPLICA_DOWN_STATUSES = frozenset({502, 503})
 _HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=3.0)
-_JSON_HEADERS = {"content-type": "application/json"}
-# A replica that could not be reached: nothing was sent, so another may be tried. A connection
-# timeout includes the wait for a free pooled connection (aiohttp does not tell them apart).
+# A replica that could not be reached: nothing was sent, so another may be tried. The wait for
+# a free connection is not part of this (`UpstreamClient` bounds it and raises its own error).
 _UNREACHABLE = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 
 
 class OpenAICompatibleBackend:
-    def __init__(self, route_name: str, pool: ReplicaPool, client: aiohttp.ClientSession) -> None:
+    def __init__(self, route_name: str, pool: ReplicaPool, client: UpstreamClient) -> None:
         self.route_name = route_name
         self._pool = pool
         self._client = client
@@ -50,19 +51,16 @@ class OpenAICompatibleBackend:
         while True:
             replica = self._acquire(tried)
             try:
-                response = await self._open(replica, request)
-                if response is None:
-                    continue
-                try:
+                async with self._post(replica, request) as response:
                     content = await response.read()
-                finally:
-                    response.release()
                 if response.status in _REPLICA_DOWN_STATUSES:
                     self._pool.mark_failed(replica)
                     continue
                 self._raise_for_status(response.status, content)
                 self._pool.mark_succeeded(replica)
                 return _parse_json(content, self.route_name)
+            except _UNREACHABLE:
+                self._unreachable(replica)
             except TimeoutError as error:
                 raise self._timed_out(error) from None
             except aiohttp.ClientError:
@@ -75,14 +73,11 @@ class OpenAICompatibleBackend:
         while True:
             replica = self._acquire(tried)
             try:
-                response = await self._open(replica, request)
-                if response is None:
-                    continue
-                try:
+                async with self._post(replica, request) as response:
                     if response.status in _REPLICA_DOWN_STATUSES:
                         self._pool.mark_failed(replica)
                         continue
-                    if response.status >= 400:
+                    if response.status >= 300:
                         self._raise_for_status(response.status, await response.read())
                     self._pool.mark_succeeded(replica)
                     async for data in iter_sse_data(response.content.iter_any()):
@@ -90,10 +85,9 @@ class OpenAICompatibleBackend:
                             return
                         yield _parse_json(data, self.route_name)
                     return
-                finally:
-                    # Unread, the body's connection is closed rather than pooled: a client that
-                    # went away thereby stops the model generating for nobody.
-                    response.release()
+            except _UNREACHABLE:
+                # Raised only while connecting: no chunk has been relayed yet.
+                self._unreachable(replica)
             except TimeoutError as error:
                 raise self._timed_out(error) from None
             except aiohttp.ClientError:
@@ -108,15 +102,15 @@ class OpenAICompatibleBackend:
         if replica is None:
             return None
         try:
-            async with self._client.post(
+            async with self._client.request(
+                "POST",
                 f"{replica.base_url.removesuffix('/v1')}/extras/tokenize/count",
                 data=orjson.dumps({"input": text}),
-                headers=_JSON_HEADERS,
-                timeout=_HEALTH_TIMEOUT,
+                time_limits=_HEALTH_TIMEOUT,
             ) as response:
                 content = await response.read() if response.status == 200 else b"null"
             count = orjson.loads(content).get("count")
-        except (aiohttp.ClientError, TimeoutError, ValueError, AttributeError):
+        except (aiohttp.ClientError, TimeoutError, ValueError, AttributeError, UpstreamUnavailable):
             count = None
         finally:
             self._pool.release(replica)
@@ -125,10 +119,12 @@ class OpenAICompatibleBackend:
     async def check_health(self) -> None:
         for replica in self._pool.replicas:
             try:
-                async with self._client.get(
-                    f"{replica.base_url}/models", timeout=_HEALTH_TIMEOUT, allow_redirects=False
+                async with self._client.request(
+                    "GET", f"{replica.base_url}/models", time_limits=_HEALTH_TIMEOUT
                 ) as response:
                     ok = response.status < 500
+            except UpstreamUnavailable:
+                continue  # every connection is busy: no verdict on the replica
             except (aiohttp.ClientError, TimeoutError):
                 ok = False
             if ok:
@@ -151,25 +147,23 @@ class OpenAICompatibleBackend:
         tried.add(replica.base_url)
         return replica
 
-    async def _open(
+    def _post(
         self, replica: Replica, request: UpstreamRequest
-    ) -> aiohttp.ClientResponse | None:
-        """The response with its body unread, or None when the replica could not be reached."""
-        try:
-            return await self._client.post(
-                f"{replica.base_url}/{request.endpoint.value}",
-                data=orjson.dumps(request.body),
-                headers=_JSON_HEADERS,
-                allow_redirects=False,
-            )
-        except _UNREACHABLE:
-            # Nothing reached the model, so another replica may safely be tried.
-            log.warning("route %s: a replica refused the connection", self.route_name)
-            self._pool.mark_failed(replica)
-            return None
+    ) -> AbstractAsyncContextManager[aiohttp.ClientResponse]:
+        return self._client.request(
+            "POST",
+            f"{replica.base_url}/{request.endpoint.value}",
+            data=orjson.dumps(request.body),
+        )
+
+    def _unreachable(self, replica: Replica) -> None:
+        # Nothing reached the model, so another replica may safely be tried.
+        log.warning("route %s: a replica refused the connection", self.route_name)
+        self._pool.mark_failed(replica)
 
     def _raise_for_status(self, status: int, body: bytes) -> None:
-        if status < 400:
+        # A redirect is a failure too: it is never followed, so its body is no answer.
+        if status < 300:
             return
         code = _upstream_code(body)
         log.warning("route %s: backend answered %d (%s)", self.route_name, status, code)

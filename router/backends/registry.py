@@ -13,6 +13,7 @@ from router.backends.base import Backend
 from router.backends.claude import build_claude_backend
 from router.backends.openai_compatible import OpenAICompatibleBackend
 from router.backends.pool import ReplicaPool
+from router.backends.upstream_client import UpstreamClient
 from router.policy.model import Policy, Route, RouteKind
 from router.settings import UpstreamSettings
 
@@ -92,20 +93,22 @@ class BackendRegistry:
         return build_claude_backend(name, route, self._settings, os.environ)
 
 
-def upstream_client(settings: UpstreamSettings) -> aiohttp.ClientSession:
+def upstream_client(settings: UpstreamSettings) -> UpstreamClient:
     """One pooled client for every OpenAI-compatible route; no proxy from the environment."""
+    # Unlimited here: `UpstreamClient` bounds the connections, with a wait of its own, because
+    # aiohttp's connect timeout would count the wait for a pooled connection as unreachable.
     connector = aiohttp.TCPConnector(
-        limit=settings.max_connections,
-        limit_per_host=0,
-        keepalive_timeout=_KEEPALIVE_SECONDS,
+        limit=0, limit_per_host=0, keepalive_timeout=_KEEPALIVE_SECONDS
     )
     timeout = aiohttp.ClientTimeout(
         total=None,
-        # `connect` covers the wait for a pooled connection as well as the connection itself.
-        connect=settings.connect_timeout_seconds,
+        connect=None,
         sock_connect=settings.connect_timeout_seconds,
         sock_read=settings.read_timeout_seconds,
     )
-    return aiohttp.ClientSession(
+    session = aiohttp.ClientSession(
         connector=connector, timeout=timeout, trust_env=False, raise_for_status=False
+    )
+    return UpstreamClient(
+        session, settings.max_connections, pool_wait_seconds=settings.connect_timeout_seconds
     )

@@ -3,7 +3,7 @@ and the schema still documents every one of them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import orjson
 import pytest
 from starlette.types import Receive, Scope, Send
 
+from router.api import openai_routes
 from router.api.fast_routes import RouterApp
 from router.api.openai_routes import GENERATION_ENDPOINTS
 from router.app import create_app
@@ -112,3 +113,126 @@ def test_every_fast_route_is_a_documented_post_endpoint(
     assert set(app.fast_routes) == set(GENERATION_ENDPOINTS)
     for path in GENERATION_ENDPOINTS:
         assert "requestBody" in paths[path]["post"]
+
+
+_SECRET = "Patient Jane Roe, MRN 12345678"
+
+
+def _json_request(key: str, body: Any, **headers: str) -> tuple[dict[str, str], bytes]:
+    auth = {"authorization": f"Bearer {key}", "content-type": "application/json"}
+    return {**auth, **headers}, orjson.dumps(body)
+
+
+def _answer(response: httpx.Response) -> tuple[int, dict[str, str], Any]:
+    kept = {k: v for k, v in response.headers.items() if k not in _PER_REQUEST}
+    return response.status_code, kept, _without_ids(response.text)
+
+
+def _post(url: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], Any]:
+    with httpx.Client(base_url=url, timeout=20) as client:
+        return _answer(client.post("/v1/chat/completions", content=body, headers=headers))
+
+
+def _both_ways(
+    app: RouterApp, url: str, send: Callable[[], tuple[dict[str, str], bytes]]
+) -> tuple[tuple[int, dict[str, str], Any], tuple[int, dict[str, str], Any]]:
+    """The answer of the fast route and of the FastAPI route to the request `send()` makes."""
+    fast_routes = app.fast_routes
+    calls: list[str] = []
+
+    async def counted(scope: Scope, receive: Receive, send_: Send) -> None:
+        calls.append(scope["path"])
+        await fast_routes[scope["path"]](scope, receive, send_)
+
+    try:
+        app.fast_routes = dict.fromkeys(fast_routes, counted)
+        request = send()
+        calls.clear()  # what `send()` itself asked does not count
+        fast = _post(url, *request)
+        assert calls == ["/v1/chat/completions"]
+        app.fast_routes = {}
+        through_fastapi = _post(url, *send())
+    finally:
+        app.fast_routes = fast_routes
+    return fast, through_fastapi
+
+
+def test_a_body_over_the_limit_is_refused_alike(served: tuple[RouterApp, str, str]) -> None:
+    app, url, key = served
+    limit = app.state.services.settings.max_body_bytes
+    huge = {**_CHAT, "messages": [{"role": "user", "content": "a" * limit}]}
+    fast, through_fastapi = _both_ways(app, url, lambda: _json_request(key, huge))
+    assert fast == through_fastapi and fast[0] == 413
+
+
+def test_a_router_that_is_not_ready_answers_alike(served: tuple[RouterApp, str, str]) -> None:
+    app, url, key = served
+    app.state.services.draining = True
+    try:
+        fast, through_fastapi = _both_ways(app, url, lambda: _json_request(key, _CHAT))
+    finally:
+        app.state.services.draining = False
+    assert fast == through_fastapi and fast[0] == 503
+
+
+@pytest.mark.parametrize(("workload", "status"), [("general", 200), ("no-such-workload", 400)])
+def test_the_workload_header_is_honoured_alike(
+    served: tuple[RouterApp, str, str], workload: str, status: int
+) -> None:
+    app, url, key = served
+    request = _json_request(key, _CHAT, **{"x-router-workload": workload})
+    fast, through_fastapi = _both_ways(app, url, lambda: request)
+    assert fast == through_fastapi and fast[0] == status
+
+
+def test_an_unexpected_error_is_answered_alike_without_details(
+    served: tuple[RouterApp, str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app, url, key = served
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError(_SECRET)
+
+    monkeypatch.setattr(openai_routes, "new_request_context", broken)
+    fast, through_fastapi = _both_ways(app, url, lambda: _json_request(key, _CHAT))
+    assert fast == through_fastapi
+    status, headers, body = fast
+    assert status == 500 and headers["content-type"] == "application/json"
+    assert set(body) == {"error"} and set(body["error"]) >= {"message", "type", "code"}
+    text = orjson.dumps(body).decode()
+    assert _SECRET not in text and "Traceback" not in text and "RuntimeError" not in text
+    assert "unhandled RuntimeError" in caplog.text and _SECRET not in caplog.text
+
+
+def test_a_rate_limited_key_is_answered_alike(served: tuple[RouterApp, str, str]) -> None:
+    app, url, _ = served
+
+    def second_request_of_a_new_key() -> tuple[dict[str, str], bytes]:
+        scope = KeyScope(workloads=("general",), requests_per_minute=1)
+        key = app.state.services.api_keys.create("limited", scope).secret
+        headers, body = _json_request(key, _CHAT)
+        assert _post(url, headers, body)[0] == 200
+        return headers, body
+
+    fast, through_fastapi = _both_ways(app, url, second_request_of_a_new_key)
+    assert fast == through_fastapi and fast[0] == 429
+
+
+async def test_an_app_without_fast_routes_serves_everything_through_fastapi() -> None:
+    app = RouterApp()
+
+    @app.post("/v1/chat/completions")
+    async def chat() -> dict[str, str]:
+        return {"served_by": "fastapi"}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://router") as client:
+        response = await client.post("/v1/chat/completions")
+    assert response.json() == {"served_by": "fastapi"}
+
+
+def test_the_generation_endpoints_cannot_be_changed_at_run_time() -> None:
+    with pytest.raises(TypeError):
+        GENERATION_ENDPOINTS["/v1/other"] = GENERATION_ENDPOINTS["/v1/completions"]  # type: ignore[index]

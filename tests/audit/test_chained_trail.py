@@ -7,7 +7,8 @@ import asyncio
 import contextlib
 import multiprocessing
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
+from router.audit.chained_trail import ChainedAuditTrail
+from router.audit.config import AuditSettings
 from router.audit.reader import show_record
 from router.audit.sql_trail import AuditRecordRow
 from router.audit.tables import AuditEventRow
@@ -195,7 +198,8 @@ async def test_sqlite_commits_on_the_event_loop_without_a_worker_thread(
     def no_thread(_items: object) -> None:
         raise AssertionError("committed in a worker thread")
 
-    monkeypatch.setattr(chained, "_commit", no_thread)
+    # The writer holds the bound method it was given: that is what a worker thread would run.
+    monkeypatch.setattr(chained._writer, "_commit", no_thread)
     await chained.open(opening("req-1"))
     await chained.close("req-1", closing())
     await chained.aclose()
@@ -224,4 +228,38 @@ async def test_a_write_lock_held_elsewhere_moves_the_commit_to_a_thread_that_wai
     await opened
     await chained.aclose()
     assert [e.request_id for e in _events(sqlite_db)] == ["req-0", "req-1"]
+    assert verify_chain(sqlite_db, ring).intact
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "response_bytes", "threaded"),
+    [(1000, 1000, []), (4000, 1000, ["open"]), (1000, 4000, ["close"])],
+)
+async def test_only_batches_with_small_bodies_are_committed_on_the_event_loop(
+    sqlite_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request_bytes: int,
+    response_bytes: int,
+    threaded: list[str],
+) -> None:
+    ring = dev_ring(tmp_path)
+    chained = ChainedAuditTrail(sqlite_db, ring, AuditSettings(), inline_max_body_bytes=3000)
+    in_a_thread: list[str] = []
+    commit_in_a_thread = chained._writer._commit
+
+    def recording(items: Sequence[Any]) -> None:
+        assert threading.current_thread() is not threading.main_thread()
+        in_a_thread.extend("close" if hasattr(item, "closing") else "open" for item in items)
+        commit_in_a_thread(items)
+
+    monkeypatch.setattr(chained._writer, "_commit", recording)
+    await chained.open(opening("req-1", body=b"x" * request_bytes))
+    await chained.close("req-1", closing(body=b"y" * response_bytes))
+    await chained.aclose()
+    assert in_a_thread == threaded
+    assert [(e.request_id, e.kind) for e in _events(sqlite_db)] == [
+        ("req-1", "open"),
+        ("req-1", "close"),
+    ]
     assert verify_chain(sqlite_db, ring).intact

@@ -3,8 +3,11 @@ request; every other user of the database keeps SQLite's own checkpoints."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import text
@@ -76,3 +79,36 @@ def test_postgresql_needs_no_background_checkpoints() -> None:
         database.checkpoint()  # nothing to do, and no connection made
     finally:
         database.dispose()
+
+
+def test_the_wal_stays_bounded_under_continuous_commits(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    limit = 64 * _PAGE
+    database = Database(f"sqlite:///{path}", background_checkpoints=True, wal_truncate_bytes=limit)
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_size_limit").scalar_one() == limit
+    stop = threading.Event()
+    sizes: list[int] = []
+
+    def commit_continuously() -> None:
+        # Steady commits: a passive checkpoint (which has a few hundred to copy) never
+        # finishes before the next one, so the WAL is never restarted.
+        while not stop.is_set():
+            _write(database, 1, 2)
+            sizes.append(Path(f"{path}-wal").stat().st_size)
+            time.sleep(0.0005)
+
+    writer = threading.Thread(target=commit_continuously)
+    writer.start()
+    try:
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            database.checkpoint()
+    finally:
+        stop.set()
+        writer.join()
+        database.dispose()
+    written = sum(max(0, after - before) for before, after in itertools.pairwise(sizes))
+    # The WAL holds what came since the last checkpoints, not everything ever committed.
+    assert len(sizes) > 100 and max(sizes) < written / 2, (max(sizes), written)
