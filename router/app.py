@@ -46,7 +46,11 @@ def build_services(settings: Settings, classifier: Classifier | None = None) -> 
 
     A classifier may be handed in so that several routers in one process share one.
     """
-    database = Database(settings.resolved_database_url, background_checkpoints=True)
+    # SQLite's own checkpoints (every ~1,000 WAL pages, by the committing connection), not
+    # background ones: under sustained load the background copy of ~100 KB of WAL per
+    # request made commits wait on the disk (p99 at concurrency 1: 26-43 ms against 7.7 ms;
+    # benchmarks/README.md), and it never caught up with the WAL.
+    database = Database(settings.resolved_database_url, background_checkpoints=False)
     api_keys = ApiKeyStore(database, settings.api_key_cache_seconds)
     metrics = Metrics()
     audit = with_siem_export(_audit_trail(settings, database), settings.siem, metrics)
