@@ -38,19 +38,13 @@ from router.supervisor import LocalModelSupervisor
 
 log = logging.getLogger(__name__)
 
-_CHECKPOINT_SECONDS = 1.0
-
 
 def build_services(settings: Settings, classifier: Classifier | None = None) -> Services:
     """Everything that does not need the event loop; raises if the policy is invalid.
 
     A classifier may be handed in so that several routers in one process share one.
     """
-    # SQLite's own checkpoints (every ~1,000 WAL pages, by the committing connection), not
-    # background ones: under sustained load the background copy of ~100 KB of WAL per
-    # request made commits wait on the disk (p99 at concurrency 1: 26-43 ms against 7.7 ms;
-    # benchmarks/README.md), and it never caught up with the WAL.
-    database = Database(settings.resolved_database_url, background_checkpoints=False)
+    database = Database(settings.resolved_database_url)
     api_keys = ApiKeyStore(database, settings.api_key_cache_seconds)
     metrics = Metrics()
     audit = with_siem_export(_audit_trail(settings, database), settings.siem, metrics)
@@ -130,7 +124,6 @@ async def _running(services: Services) -> AsyncIterator[None]:
     if isinstance(services.audit, ExportingAuditTrail):
         services.audit.start()  # stopped, after draining, by `services.audit.aclose()` below
     background = asyncio.create_task(_maintain(services, registry))
-    checkpoints = asyncio.create_task(_checkpoint(services.database))
     reloader = PolicyReloader(
         services.policies,
         settings.policy_dir,
@@ -146,7 +139,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
         yield
     finally:
         services.draining = True
-        for task in (background, watching, checkpoints):
+        for task in (background, watching):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -174,18 +167,6 @@ async def _maintain(services: Services, registry: BackendRegistry) -> None:
         await asyncio.sleep(interval)
         await registry.check_all()
         _update_gauges(services, registry)
-
-
-async def _checkpoint(database: Database) -> None:
-    """SQLite's WAL copied into the database file every second, off the request path."""
-    if not database.background_checkpoints:
-        return
-    while True:
-        await asyncio.sleep(_CHECKPOINT_SECONDS)
-        try:
-            await asyncio.to_thread(database.checkpoint)
-        except Exception as error:  # noqa: BLE001 - retried next time; commits are unaffected
-            log.warning("WAL checkpoint failed (%s)", type(error).__name__)
 
 
 def _update_gauges(services: Services, registry: BackendRegistry) -> None:
