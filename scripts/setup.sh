@@ -8,5 +8,7 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip wheel
-# llama-cpp-python compiles llama.cpp once (about 5 minutes on 2 cores); pip caches the wheel.
+case ",${extras}," in
+    *,local,*) ./scripts/build_llama.sh ;;
+esac
 .venv/bin/python -m pip install --quiet -e ".[${extras}]"
