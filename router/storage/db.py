@@ -3,8 +3,9 @@
 Calls are synchronous SQLAlchemy; request handlers reach them through worker threads so the
 event loop never waits on network I/O or on a lock. One exception: the audit trail commits to
 SQLite on the event loop when it can take the write lock at once (`router.audit.writer`); that
-commit writes the WAL into the page cache, and every ~1,000 WAL pages it also runs SQLite's
-own checkpoint (a few milliseconds of disk writes and fsyncs).
+commit writes the WAL into the page cache, and every 4 MiB of WAL it also runs SQLite's own
+checkpoint (a few milliseconds of disk writes and fsyncs, once every couple of hundred
+requests).
 """
 
 from __future__ import annotations
