@@ -15,10 +15,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import sqlite3
 import struct
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,42 +61,63 @@ def wal_frames(wal: Path, page_size: int) -> tuple[list[int], int]:
     return pages, commits
 
 
-def run(directory: Path, ring: KeyRing, prefill: int, requests: int) -> None:
-    path = directory / "wal.db"
+@dataclass(frozen=True)
+class WalWritten:
+    page_size: int
+    autocheckpoint: int  # frames
+    wal_bytes: int
+    pages: list[int]  # one per frame, in order
+    commits: int
+    owners: dict[int, str]  # page number -> table or index
+
+
+def prepare(path: Path, ring: KeyRing, prefill: int) -> Database:
+    """A migrated database holding `prefill` records, its WAL checkpointed away."""
     database = Database(f"sqlite:///{path}")
     database.migrate()
     asyncio.run(write(ChainedAuditTrail(database, ring, AuditSettings()), prefill))
     with database.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return database
+
+
+def measure(path: Path, ring: KeyRing, database: Database, requests: int) -> WalWritten:
+    with database.engine.connect() as connection:
         page_size = int(connection.exec_driver_sql("PRAGMA page_size").scalar() or 0)
         autocheckpoint = int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() or 0)
+    database.dispose()
 
     def no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
-    database.dispose()  # new connections, each without automatic checkpoints
     event.listen(database.engine, "connect", no_autocheckpoint)
     # Held open so that the last pooled connection to close does not checkpoint the WAL away.
-    with sqlite3.connect(path) as keeper:
+    with contextlib.closing(sqlite3.connect(path)) as keeper:
         keeper.execute("PRAGMA wal_autocheckpoint=0")
         keeper.execute("SELECT count(*) FROM sqlite_schema").fetchall()
         asyncio.run(write(ChainedAuditTrail(database, ring, AuditSettings()), requests))
         wal = path.with_name(path.name + "-wal")
-        wal_bytes = wal.stat().st_size
         pages, commits = wal_frames(wal, page_size)
-        names = dict(keeper.execute("SELECT pageno, name FROM dbstat"))
-    by_owner = collections.Counter(names.get(page, "(free)") for page in pages)
+        owners = dict(keeper.execute("SELECT pageno, name FROM dbstat"))
+        written = WalWritten(page_size, autocheckpoint, wal.stat().st_size, pages, commits, owners)
     database.dispose()
-    print(f"page size {page_size}, {prefill} records before, {requests} requests measured")
-    print(f"WAL bytes per request:  {wal_bytes / requests:,.0f}")
-    print(f"frames per request:     {len(pages) / requests:.2f}")
-    print(f"commits per request:    {commits / requests:.2f}")
+    return written
+
+
+def report(written: WalWritten, prefill: int, requests: int) -> None:
+    frames = len(written.pages)
+    print(f"page size {written.page_size}, {prefill} records before, {requests} requests measured")
+    print(f"WAL bytes per request:  {written.wal_bytes / requests:,.0f}")
+    print(f"frames per request:     {frames / requests:.2f}")
+    print(f"commits per request:    {written.commits / requests:.2f}")
     print(
-        f"requests per checkpoint (every {autocheckpoint} frames): "
-        f"{autocheckpoint * requests / len(pages):,.0f}"
+        f"requests per checkpoint (every {written.autocheckpoint} frames): "
+        f"{written.autocheckpoint * requests / frames:,.0f}"
     )
-    distinct = len(set(pages[:autocheckpoint]))
-    print(f"database bytes one checkpoint writes:  {distinct * page_size:,}")
+    distinct = len(set(written.pages[: written.autocheckpoint]))
+    print(f"database bytes one checkpoint writes:  {distinct * written.page_size:,}")
+    by_owner = collections.Counter(written.owners.get(page, "(free)") for page in written.pages)
     print(f"{'table or index':<40}{'frames/request':>15}")
     for name, count in by_owner.most_common():
         print(f"{name:<40}{count / requests:>15.2f}")
@@ -108,7 +131,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         ring = load_key_ring(AuditSettings(), directory, "development")
-        run(directory, ring, args.prefill, args.requests)
+        path = directory / "wal.db"
+        database = prepare(path, ring, args.prefill)
+        report(measure(path, ring, database, args.requests), args.prefill, args.requests)
 
 
 if __name__ == "__main__":
