@@ -138,10 +138,9 @@ class ChainedAuditTrail:
     def _commit_inline(self, items: Sequence[AuditOpening | _Closing]) -> bool:
         """Commit on the event loop, or return False (nothing written) if that would mean
         waiting for another process's write lock, or sealing and writing large bodies. SQLite
-        only: a commit writes to the WAL in the page cache, and every ~1,000 WAL pages runs
-        SQLite's own checkpoint. A background checkpointer was measured and dropped: copying
-        ~100 KB of WAL per request under sustained load made commits wait on the disk
-        (benchmarks/README.md)."""
+        only: a commit writes to the WAL in the page cache, and every 4 MiB of WAL runs SQLite's
+        own checkpoint. A background checkpointer was measured and dropped: copying the WAL
+        under sustained load made commits wait on the disk (benchmarks/README.md)."""
         if sum(map(_body_size, items)) > self._inline_max_body_bytes:
             return False
         if self._inline_connection is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -18,26 +18,32 @@ def _timestamp(nullable: bool = True, index: bool = False) -> Column[dt.datetime
 
 
 class AuditRecordRow(SQLModel, table=True):
+    """Indexed only where a reader needs it (migration 0006): each index costs every request
+    one more page written."""
+
     __tablename__ = "audit_records"
+    __table_args__ = (
+        Index("ix_audit_records_principal_received", "principal_subject", "received_at"),
+    )
 
     request_id: str = Field(primary_key=True, max_length=64)
-    decision_id: str = Field(index=True, max_length=64)
+    decision_id: str = Field(max_length=64)
     received_at: dt.datetime = Field(sa_column=_timestamp(nullable=False, index=True))
     completed_at: dt.datetime | None = Field(default=None, sa_column=_timestamp())
     principal_kind: str
-    principal_subject: str = Field(index=True)
+    principal_subject: str
     principal_name: str = ""
     api_key_id: str | None = None
     client_ip: str = ""
     user_agent: str = ""
     endpoint: str
-    workload: str = Field(index=True)
+    workload: str
     declared_tier: str | None = None
     detected_tier: str
-    effective_tier: str = Field(index=True)
+    effective_tier: str
     entity_counts: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
-    outcome: str = Field(index=True)
-    route: str | None = Field(default=None, index=True)
+    outcome: str
+    route: str | None = None
     rule: str
     policy_version: str
     reason: str

@@ -17,6 +17,7 @@ from starlette.requests import Request
 
 from router.audit.record import AuditClosing, AuditOpening
 from router.audit.trail import AuditTrail
+from router.context import new_request_id
 from router.errors import RouterError
 from router.identity.api_keys import split_key
 from router.identity.principal import Principal, PrincipalKind
@@ -66,7 +67,7 @@ def _opening(request: Request, mechanism: str, reason: str, key_id: str | None) 
     # Nothing was read or classified; the tiers say so by being the lowest, and the outcome
     # and rule say why.
     return AuditOpening(
-        request_id=f"req_{uuid.uuid4().hex}",
+        request_id=new_request_id(),
         decision_id=f"auth_{uuid.uuid4().hex}",
         received_at=dt.datetime.now(dt.UTC),
         principal=principal,

@@ -1,5 +1,6 @@
 """SQLite keeps its own WAL checkpoints: the WAL restarts and the rows reach the database
-file while commits go on (a background checkpointer was measured and dropped)."""
+file while commits go on (a background checkpointer was measured and dropped). New databases
+get small pages; an existing one keeps its own, and either checkpoints every 4 MiB of WAL."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from sqlalchemy import text
 
 from router.storage.db import Database
 
-_PAGE = 4096
+_MIB = 1024 * 1024
 
 
-def _autocheckpoint(database: Database) -> int:
+def _pragma(database: Database, name: str) -> int:
     with database.engine.connect() as connection:
-        return int(connection.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
+        return int(connection.execute(text(f"PRAGMA {name}")).scalar_one())
 
 
 def _write(database: Database, transactions: int, rows: int) -> None:
@@ -43,9 +44,31 @@ def test_sqlite_checkpoints_its_own_wal(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     database = Database(f"sqlite:///{path}")
     try:
-        assert _autocheckpoint(database) == 1000
-        _write(database, 3, 600)
-        assert Path(f"{path}-wal").stat().st_size < 1300 * _PAGE  # restarted after a checkpoint
+        _write(database, 3, 600)  # about 2.6 MiB of WAL each
+        assert Path(f"{path}-wal").stat().st_size < 6 * _MIB  # restarted after a checkpoint
         assert _rows_in_the_database_file(path, tmp_path) >= 1200
+    finally:
+        database.dispose()
+
+
+def test_a_new_database_gets_small_pages(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        assert _pragma(database, "page_size") == 1024
+        assert _pragma(database, "wal_autocheckpoint") * 1024 == 4 * _MIB
+    finally:
+        database.dispose()
+
+
+def test_an_existing_database_keeps_its_pages(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA page_size=4096")
+        connection.execute("CREATE TABLE kept (x)")
+    database = Database(f"sqlite:///{path}")
+    try:
+        database.migrate()
+        assert _pragma(database, "page_size") == 4096
+        assert _pragma(database, "wal_autocheckpoint") * 4096 == 4 * _MIB
     finally:
         database.dispose()
