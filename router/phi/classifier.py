@@ -8,7 +8,9 @@ Rules (see docs/phi-detection.md):
 The router's effective tier is the higher of the declared and the detected one.
 
 A `Classifier` is built once (patterns compiled, name lists loaded) and shared by all
-requests: it holds no per-request state, and the scanner keeps scratch space per thread.
+requests: the scanner keeps scratch space per thread, and the only state that changes is
+a bounded cache of each field's detections (offsets and types, no text), keyed by a digest
+of the field's text: a chat client resends the whole conversation every turn.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from router.phi.config import PhiConfig
 from router.phi.confusables import ConfusableFolder
 from router.phi.encoded import ENCODED_HINTS, encoded_runs
 from router.phi.entities import Classification, Entity, EntityType
+from router.phi.field_cache import FieldCache
 from router.phi.fields import OpaquePart, TextField, extract_chat_fields
 from router.phi.health import HealthDetector
 from router.phi.lexicon import Lexicon
@@ -39,6 +42,9 @@ _BOUNDARY_WINDOW = 48
 _DIGITS = frozenset("0123456789")
 _GLUE = frozenset("@.-/_")
 _SENTENCE_END = frozenset("!?")
+# Detections the field cache may hold on average per field (bounds its memory: ~200 bytes
+# a detection).
+_CACHED_DETECTIONS_PER_FIELD = 25
 
 # A detection in original-text offsets: (start, end, candidate).
 _Located = tuple[int, int, Candidate]
@@ -63,6 +69,14 @@ class Classifier:
         self._health_owner = len(self._recognizers)
         self._spacing_owner = self._health_owner + 1
         self._encoded_owner = self._health_owner + 2
+        self._cache: FieldCache[_Located] = FieldCache(
+            self.config.field_cache_size,
+            self.config.field_cache_size * _CACHED_DETECTIONS_PER_FIELD,
+        )
+
+    def clear_cache(self) -> None:
+        """Forget every field's detections (benchmarks measure first-time requests)."""
+        self._cache.clear()
 
     def classify_text(self, text: str) -> Classification:
         return self.classify_fields([("text", text)])
@@ -95,7 +109,7 @@ class Classifier:
         found: list[list[_Located]] = []
         health: set[str] = set()
         for field in texts:
-            located, field_health = self._detect(field.text)
+            located, field_health = self._detect_field(field.text)
             found.append(located)
             health |= field_health
         self._join_boundaries(texts, found)
@@ -106,6 +120,21 @@ class Classifier:
         ]
         entities.extend(self._opaque_entities(opaque))
         return _decide(tuple(entities), health, has_images=any(p.kind == "image" for p in opaque))
+
+    def _detect_field(self, text: str) -> tuple[list[_Located], frozenset[str]]:
+        """`_detect` of a whole field (or of two joined at a boundary), through the cache."""
+        cache = self._cache
+        if not cache.enabled:
+            located, health = self._detect(text)
+            return located, frozenset(health)
+        digest = cache.digest(text)
+        entry = cache.get(digest)
+        if entry is not None:
+            return list(entry[0]), entry[1]
+        located, health = self._detect(text)
+        frozen = frozenset(health)
+        cache.put(digest, located, frozen)
+        return located, frozen
 
     def _detect(self, original: str, depth: int = 0) -> tuple[list[_Located], set[str]]:
         """Resolved detections in `original`'s offsets, and the health categories found."""
@@ -146,7 +175,7 @@ class Classifier:
                 continue  # a finished sentence does not continue into the next field
             joiner = " " if _separate_words(tail, head) else ""
             seam = len(tail)
-            located, _ = self._detect(tail + joiner + head)
+            located, _ = self._detect_field(tail + joiner + head)
             for start, end, candidate in located:
                 if start >= seam or end <= seam + len(joiner):
                     continue  # wholly on one side: already found there
