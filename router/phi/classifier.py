@@ -8,9 +8,10 @@ Rules (see docs/phi-detection.md):
 The router's effective tier is the higher of the declared and the detected one.
 
 A `Classifier` is built once (patterns compiled, name lists loaded) and shared by all
-requests: the scanner keeps scratch space per thread, and the only state that changes is
-a bounded cache of each field's detections (offsets and types, no text), keyed by a digest
-of the field's text: a chat client resends the whole conversation every turn.
+requests: the scanner keeps scratch space per thread, and besides the name recognizer's
+per-word judgements the only state that changes is a bounded cache of each field's
+detections (offsets and types, no text), keyed by a digest of the field's text: a chat
+client resends the whole conversation every turn.
 """
 
 from __future__ import annotations
