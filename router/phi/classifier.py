@@ -8,7 +8,10 @@ Rules (see docs/phi-detection.md):
 The router's effective tier is the higher of the declared and the detected one.
 
 A `Classifier` is built once (patterns compiled, name lists loaded) and shared by all
-requests: it holds no per-request state, and the scanner keeps scratch space per thread.
+requests: the scanner keeps scratch space per thread, and besides the name recognizer's
+per-word judgements the only state that changes is a bounded cache of each field's
+detections (offsets and types, no text), keyed by a digest of the field's text: a chat
+client resends the whole conversation every turn.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from router.phi.config import PhiConfig
 from router.phi.confusables import ConfusableFolder
 from router.phi.encoded import ENCODED_HINTS, encoded_runs
 from router.phi.entities import Classification, Entity, EntityType
+from router.phi.field_cache import FieldCache
 from router.phi.fields import OpaquePart, TextField, extract_chat_fields
 from router.phi.health import HealthDetector
 from router.phi.lexicon import Lexicon
@@ -39,6 +43,11 @@ _BOUNDARY_WINDOW = 48
 _DIGITS = frozenset("0123456789")
 _GLUE = frozenset("@.-/_")
 _SENTENCE_END = frozenset("!?")
+# Builds a named tuple without its Python-level __new__ (the fields are given in order).
+_new_tuple = tuple.__new__
+# Detections the field cache may hold on average per field (bounds its memory: ~200 bytes
+# a detection).
+_CACHED_DETECTIONS_PER_FIELD = 25
 
 # A detection in original-text offsets: (start, end, candidate).
 _Located = tuple[int, int, Candidate]
@@ -63,6 +72,14 @@ class Classifier:
         self._health_owner = len(self._recognizers)
         self._spacing_owner = self._health_owner + 1
         self._encoded_owner = self._health_owner + 2
+        self._cache: FieldCache[_Located] = FieldCache(
+            self.config.field_cache_size,
+            self.config.field_cache_size * _CACHED_DETECTIONS_PER_FIELD,
+        )
+
+    def clear_cache(self) -> None:
+        """Forget every field's detections (benchmarks measure first-time requests)."""
+        self._cache.clear()
 
     def classify_text(self, text: str) -> Classification:
         return self.classify_fields([("text", text)])
@@ -95,17 +112,46 @@ class Classifier:
         found: list[list[_Located]] = []
         health: set[str] = set()
         for field in texts:
-            located, field_health = self._detect(field.text)
+            located, field_health = self._detect_field(field.text)
             found.append(located)
             health |= field_health
         self._join_boundaries(texts, found)
+        # Built as tuples, without the named tuple's Python-level __new__ and without a
+        # helper call: a request has hundreds of entities.
         entities = [
-            _entity(field, start, end, candidate)
+            _new_tuple(
+                Entity,
+                (
+                    candidate.type,
+                    start,
+                    end,
+                    field.path,
+                    field.message_index,
+                    candidate.confidence,
+                    field.text[start:end],
+                    candidate.recognizer,
+                ),
+            )
             for field, located in zip(texts, found, strict=True)
             for start, end, candidate in located
         ]
         entities.extend(self._opaque_entities(opaque))
         return _decide(tuple(entities), health, has_images=any(p.kind == "image" for p in opaque))
+
+    def _detect_field(self, text: str) -> tuple[list[_Located], frozenset[str]]:
+        """`_detect` of a whole field (or of two joined at a boundary), through the cache."""
+        cache = self._cache
+        if not cache.enabled:
+            located, health = self._detect(text)
+            return located, frozenset(health)
+        digest = cache.digest(text)
+        entry = cache.get(digest)
+        if entry is not None:
+            return list(entry[0]), entry[1]
+        located, health = self._detect(text)
+        frozen = frozenset(health)
+        cache.put(digest, located, frozen)
+        return located, frozen
 
     def _detect(self, original: str, depth: int = 0) -> tuple[list[_Located], set[str]]:
         """Resolved detections in `original`'s offsets, and the health categories found."""
@@ -131,9 +177,12 @@ class Classifier:
                     Candidate(c.type, start, end, c.confidence, f"decoded_{c.recognizer}")
                     for _, _, c in inner
                 )
+        resolved = resolve_overlaps(candidates, self.config.min_confidence)
+        if not normalised.maps:  # the text was not rewritten: offsets are the original's
+            return [(candidate.start, candidate.end, candidate) for candidate in resolved], health
         return [
             (*normalised.to_original(candidate.start, candidate.end), candidate)
-            for candidate in resolve_overlaps(candidates, self.config.min_confidence)
+            for candidate in resolved
         ], health
 
     def _join_boundaries(self, texts: Sequence[TextField], found: list[list[_Located]]) -> None:
@@ -146,7 +195,7 @@ class Classifier:
                 continue  # a finished sentence does not continue into the next field
             joiner = " " if _separate_words(tail, head) else ""
             seam = len(tail)
-            located, _ = self._detect(tail + joiner + head)
+            located, _ = self._detect_field(tail + joiner + head)
             for start, end, candidate in located:
                 if start >= seam or end <= seam + len(joiner):
                     continue  # wholly on one side: already found there
@@ -201,26 +250,13 @@ def _replace_overlapping(
     located.sort(key=lambda item: item[0])
 
 
-def _entity(field: TextField, start: int, end: int, candidate: Candidate) -> Entity:
-    # Positional arguments, in the order of Entity's fields: half the cost of keywords,
-    # and a request has hundreds of entities.
-    return Entity(
-        candidate.type,
-        start,
-        end,
-        field.path,
-        field.message_index,
-        candidate.confidence,
-        field.text[start:end],
-        candidate.recognizer,
-    )
-
-
 def _decide(entities: tuple[Entity, ...], health: set[str], *, has_images: bool) -> Classification:
     categories = tuple(sorted(health))
     reasons: list[str] = []
     if entities:
-        types = sorted({entity.type.value for entity in entities})
+        # The members themselves: a StrEnum member is its value, and reading `.value` is
+        # a Python-level property call per entity.
+        types = sorted({entity.type for entity in entities})
         count = len(entities)
         noun = "identifier" if count == 1 else "identifiers"
         summary = f"{count} {noun} ({', '.join(types)})"

@@ -28,6 +28,12 @@ class PhiConfig(BaseModel):
     image_parts_are_photos: bool = Field(
         default=True, description="Treat every image content part as a possible face photo."
     )
+    field_cache_size: int = Field(
+        default=4096,
+        ge=0,
+        description="Fields whose detections are remembered (by a digest of their text, "
+        "never the text) for the next turns of a conversation; 0 turns the cache off.",
+    )
     common_word_min_count: int = Field(
         default=10_000,
         gt=0,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from router.tiers import Tier
 
@@ -33,9 +34,12 @@ class EntityType(StrEnum):
     OTHER_ID = "OTHER_ID"
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One detected identifier. `text` is the original substring: never log it."""
+class Entity(NamedTuple):
+    """One detected identifier. `text` is the original substring: never log it.
+
+    A named tuple: a request has hundreds of entities, and a tuple is built in C (~0.15 us)
+    where a frozen dataclass sets each field through `object.__setattr__` (~1.7 us).
+    """
 
     type: EntityType
     start: int
@@ -43,7 +47,7 @@ class Entity:
     path: str
     message_index: int | None
     confidence: float
-    text: str = field(repr=False)
+    text: str
     recognizer: str = ""
 
     def __repr__(self) -> str:

@@ -1,0 +1,76 @@
+"""Detections per field, remembered by a digest of the field's text.
+
+A chat client resends the whole conversation on every turn, so all messages but the last
+were scanned on an earlier request. The cache holds what detection found in a field
+(offsets, types, confidences, recognizer names, health categories), never the text: the key
+is a keyed BLAKE2b digest of the text, with a key drawn at random when the cache is built,
+so a digest says nothing about the text outside this process.
+
+Bounded twice: by the number of fields and by the number of detections held (a field full
+of identifiers costs more memory than a greeting); the least recently used go first. One
+lock guards the dictionary, so one cache serves all threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+_DIGEST_SIZE = 16  # 128 bits: no accidental collision among a cache's few thousand fields
+_Detection = TypeVar("_Detection")
+
+
+class FieldCache(Generic[_Detection]):
+    """What a field's text yielded: `(detections, health categories)`, by digest."""
+
+    def __init__(self, max_fields: int, max_detections: int) -> None:
+        self._max_fields = max_fields
+        self._max_detections = max_detections
+        self._key = os.urandom(16)
+        self._entries: OrderedDict[bytes, tuple[tuple[_Detection, ...], frozenset[str]]] = (
+            OrderedDict()
+        )
+        self._detections = 0
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self._max_fields > 0
+
+    def digest(self, text: str) -> bytes:
+        # "surrogatepass": text read from invalid UTF-8 keeps lone surrogates (CLI input).
+        data = text.encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, digest_size=_DIGEST_SIZE, key=self._key).digest()
+
+    def get(self, digest: bytes) -> tuple[tuple[_Detection, ...], frozenset[str]] | None:
+        with self._lock:
+            entry = self._entries.get(digest)
+            if entry is not None:
+                self._entries.move_to_end(digest)
+            return entry
+
+    def put(self, digest: bytes, detections: Sequence[_Detection], health: frozenset[str]) -> None:
+        if len(detections) > self._max_detections:
+            return  # larger than the whole cache: not worth evicting everything for
+        entry = (tuple(detections), health)
+        with self._lock:
+            previous = self._entries.pop(digest, None)
+            if previous is not None:
+                self._detections -= len(previous[0])
+            self._entries[digest] = entry
+            self._detections += len(entry[0])
+            while len(self._entries) > self._max_fields or self._detections > self._max_detections:
+                _, evicted = self._entries.popitem(last=False)
+                self._detections -= len(evicted[0])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._detections = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
