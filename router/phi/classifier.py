@@ -52,6 +52,7 @@ class Classifier:
             self.config.recognizers,
             lambda: Lexicon.load(self.config.common_word_min_count),
             self._health.single_words(),
+            frozenset(self.config.system_names),
         )
         self._confusables = ConfusableFolder.load()
         self._scanner = Scanner(

@@ -1,0 +1,24 @@
+"""What tells the name recognizer that a capitalised word is not a person's name: the
+hospital's own systems (configured), and the words around products and vendors.
+"""
+
+from __future__ import annotations
+
+from router.phi.lexicon import Lexicon, fold
+from router.phi.product_context import ProductContext
+from router.phi.vocabulary import name_shaped
+
+
+class NotAPerson:
+    def __init__(self, lexicon: Lexicon, system_names: frozenset[str]) -> None:
+        # `PhiConfig.system_names`, folded: "Meditech", "Omnicell".
+        self._system_names = frozenset(fold(name) for name in system_names)
+        self._products = ProductContext()
+
+    def is_system(self, word: str) -> bool:
+        """Whether the word (a possessive allowed) is one of the hospital's systems."""
+        return bool(self._system_names) and fold(name_shaped(word) or word) in self._system_names
+
+    def names_a_thing(self, text: str, start: int, end: int) -> bool:
+        """ "the Glooko app", "connect the feed to Meditech"."""
+        return self._products.names_a_product(text, start, end)
