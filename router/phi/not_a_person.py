@@ -1,10 +1,11 @@
 """What tells the name recognizer that a capitalised word is not a person's name: the
-hospital's own systems (configured), and the words around products and vendors.
+hospital's own systems (configured), and the words around products, vendors and organisms.
 """
 
 from __future__ import annotations
 
 from router.phi.lexicon import Lexicon, fold
+from router.phi.organism_context import OrganismContext
 from router.phi.product_context import ProductContext
 from router.phi.vocabulary import name_shaped
 
@@ -14,11 +15,14 @@ class NotAPerson:
         # `PhiConfig.system_names`, folded: "Meditech", "Omnicell".
         self._system_names = frozenset(fold(name) for name in system_names)
         self._products = ProductContext()
+        self._organisms = OrganismContext(lexicon)
 
     def is_system(self, word: str) -> bool:
         """Whether the word (a possessive allowed) is one of the hospital's systems."""
         return bool(self._system_names) and fold(name_shaped(word) or word) in self._system_names
 
     def names_a_thing(self, text: str, start: int, end: int) -> bool:
-        """ "the Glooko app", "connect the feed to Meditech"."""
-        return self._products.names_a_product(text, start, end)
+        """ "the Glooko app", "connect the feed to Meditech", "Candida albicans"."""
+        return self._products.names_a_product(
+            text, start, end
+        ) or self._organisms.names_an_organism(text, start, end)

@@ -291,7 +291,7 @@ class NameRecognizer(Recognizer):
         if token.all_caps or token.common:
             return None
         if self._not_a_person.names_a_thing(text, token.start, token.end):
-            return None  # "the Glooko app", "connect the feed to Meditech"
+            return None  # "the Glooko app", "Candida albicans": a product, an organism
         if token.first:
             return 0.75
         if (

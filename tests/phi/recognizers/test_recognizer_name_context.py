@@ -1,5 +1,5 @@
-"""Table-driven tests of the words around a capitalised word that tell a product or a
-vendor from a person (router/phi/product_context.py).
+"""Table-driven tests of the words around a capitalised word that tell a product, a vendor
+or an organism from a person (router/phi/product_context.py, organism_context.py).
 
 Each rule has people in the same positions beside it: the name must still be found.
 """
@@ -23,6 +23,16 @@ PRODUCTS = [
     "Does the Tandem pump interface with Glooko?",
     "Who supports the Vocera server?",
 ]
+# Genus names: in no word list ("Serratia") or census first names ("Candida").
+ORGANISMS = [
+    "Candida grew in 2 of 4 bottles.",
+    "Candida albicans was isolated from the urine.",
+    "Serratia marcescens was isolated from the sputum.",
+    "Blood cultures grew Serratia overnight.",
+    "Urine was positive for Legionella antigen.",
+    "Aspergillus species are common in the ward air.",
+    "Clostridioides difficile toxin positive.",
+]
 # People where the rules look: sent, referred and spoken to; their own devices; names
 # before a disease in a sign-out list; a title before a vendor's word.
 PEOPLE = [
@@ -32,13 +42,16 @@ PEOPLE = [
     ("The Hartvigsson family asked about the portal.", "Hartvigsson"),
     ("Connect with Hartvigsson about the discharge plan.", "Hartvigsson"),
     ("Mehrudin called about the system outage.", "Mehrudin"),
+    ("Maria grew up in Spain.", "Maria"),
+    ("Candida called about her refill.", "Candida"),
     ("Hartvigsson pneumonia, bed 4.", "Hartvigsson"),
+    ("Hartvigsson culture pending.", "Hartvigsson"),
     ("Dr. Glooko will see you now.", "Glooko"),
 ]
 
 
-@pytest.mark.parametrize("text", PRODUCTS)
-def test_products_are_not_people(found: Found, text: str) -> None:
+@pytest.mark.parametrize("text", PRODUCTS + ORGANISMS)
+def test_products_and_organisms_are_not_people(found: Found, text: str) -> None:
     assert found(text, EntityType.NAME) == []
 
 
