@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from router.phi.entities import EntityType
 from router.phi.lexicon import Lexicon, fold
+from router.phi.lowercase_names import LowercaseNames
 from router.phi.name_context import (
     bare_middle_initial,
     glued_to_code,
@@ -110,6 +111,7 @@ class NameRecognizer(Recognizer):
         self._weekdays_and_months = frozenset(MONTHS_AND_DAYS.split())
         self._place_words = frozenset(PLACE_WORDS.split())
         self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
+        self._lowercase = LowercaseNames(lexicon, clinical_words, self._not_a_person)
         self._after_cue = re.compile(
             r"[\s.:,?]{0,3}((?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
             r"(?:,?[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
@@ -145,6 +147,7 @@ class NameRecognizer(Recognizer):
                     continue
             yield from self._judge_run(text, run)
         yield from self._coordinated(text, lone)
+        yield from self._lowercase.find(text)
         for cue in sorted(set(hits), key=lambda hit: hit.end):
             yield from self._after_cue_names(text, cue)
 
