@@ -98,6 +98,7 @@ class NameRecognizer(Recognizer):
     ) -> None:
         self._lexicon = lexicon
         self._countries = countries
+        self._not_after_weak_cue = lexicon.common_words | (countries - lexicon.first_names)
         self._not_a_person = NotAPerson(lexicon, system_names)
         # Token text -> what it says (`_kind`): names and capitalised words repeat a lot.
         self._kinds: dict[str, _Kind] = {}
@@ -390,8 +391,8 @@ class NameRecognizer(Recognizer):
             # "J. Smith", or a middle initial without its full stop ("Ruth R Montez").
             return capitalised and (word.endswith(".") or (not first and bare != "I"))
         if weak:
-            # "from Boston", "by Pfizer": only a listed, capitalised, uncommon name counts.
-            return capitalised and listed and key not in self._lexicon.common_words
+            # "by Pfizer": only a listed, uncommon name; no country but a first name ("Jordan").
+            return capitalised and listed and key not in self._not_after_weak_cue
         common = key in self._lexicon.common_words
         if is_title:
             return capitalised or (listed and not common)
