@@ -9,7 +9,6 @@ identifier, so an echo never changes a request's tier.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from router.phi.entities import EntityType
@@ -19,7 +18,7 @@ from router.phi.recognizers.base import Candidate
 # Names as sure as a census name in a run or after a cue; weaker ones do not echo.
 _MIN_SOURCE_CONFIDENCE = 0.75
 _ECHO_CONFIDENCE = 0.6
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+_PUNCTUATION = ".,;:!?()[]\"'\u2019"
 
 
 class NameEchoes:
@@ -30,22 +29,24 @@ class NameEchoes:
         self._common = common_words
 
     def find(self, text: str, candidates: Iterable[Candidate]) -> Iterator[Candidate]:
-        names = [
-            c
+        spans = [
+            (c.start, c.end)
             for c in candidates
             if c.type is EntityType.NAME and c.confidence >= _MIN_SOURCE_CONFIDENCE
         ]
-        if not names:
+        if not spans:
             return
-        words = {
-            word
-            for name in names
-            for word in _WORD.findall(text, name.start, name.end)
-            if len(word) >= 3 and word[0].isupper() and word.lower() not in self._never
-        }
-        spans = sorted((name.start, name.end) for name in names)
-        for word in words:
-            yield from self._mentions(text, word, spans)
+        # The words of all names at once; most appear once in the text: nothing to echo.
+        named = " ".join([text[start:end] for start, end in spans])
+        for part in set(named.split()):
+            word = part.strip(_PUNCTUATION).removesuffix("'s").removesuffix("\u2019s")
+            if (
+                len(word) >= 3
+                and word[0].isupper()
+                and text.count(word) > 1
+                and word.lower() not in self._never
+            ):
+                yield from self._mentions(text, word, spans)
 
     def _mentions(self, text: str, word: str, spans: list[tuple[int, int]]) -> Iterator[Candidate]:
         common = word.lower() in self._common

@@ -13,13 +13,16 @@ from __future__ import annotations
 import re
 
 # Nouns that make the word before them a product or an organisation's name.
-PRODUCT_NOUNS = (
-    r"interfaces?|pumps?|systems?|ehrs?|emrs?|portals?|cabinets?|monitors?|monitoring|"
-    r"sensors?|apps?|application|software|platforms?|devices?|servers?|modules?|feeds?|"
-    r"apis?|integrations?|database|dashboards?|scanners?|analy[sz]ers?|meters?|readers?|"
-    r"terminals?|workstations?|implants?|catheters?|stents?|tablets?|inc|corp|llc|ltd|gmbh|"
-    r"plc|upgrade|instance|license|licence|vendor|helpdesk"
-)
+_PRODUCT_NOUN_WORDS = """
+    interface interfaces pump pumps system systems ehr ehrs emr emrs portal portals cabinet
+    cabinets monitor monitors monitoring sensor sensors app apps application software
+    platform platforms device devices server servers module modules feed feeds api apis
+    integration integrations database dashboard dashboards scanner scanners analyzer
+    analyzers analyser analysers meter meters reader readers terminal terminals workstation
+    workstations implant implants catheter catheters stent stents tablet tablets inc corp
+    llc ltd gmbh plc upgrade instance license licence vendor helpdesk
+"""
+PRODUCT_NOUNS = frozenset(_PRODUCT_NOUN_WORDS.split())
 # A verb of systems integration, then (in the same clause) the preposition it takes before
 # the word: "connect ... to", "migrating from", "sync with", "log in to". Verbs that people
 # take too keep to their systems' prepositions ("connect with" a person: not here).
@@ -31,12 +34,10 @@ _INTEGRATION = (
     r"|\blog(?:ged|ging)?[ \t]+(?:in|on)\b[^.?!;\n]*\b(?:to|into|on)"
     r"|\bvia)"
 )
+# The prepositions those verbs take, right before the word.
+_PREPOSITIONS = frozenset(("to", "into", "with", "in", "from", "on", "onto", "via"))
 # How far back, within the clause, the verb may stand.
 _CLAUSE_WINDOW = 80
-
-
-def _product_noun_after() -> re.Pattern[str]:
-    return re.compile(rf"[ \t]+(?:{PRODUCT_NOUNS})\b", re.IGNORECASE)
 
 
 def _integration_before() -> re.Pattern[str]:
@@ -48,13 +49,16 @@ class ProductContext:
     """Tells whether a capitalised word stands where a product or vendor name would."""
 
     def __init__(self) -> None:
-        self._noun_after = _product_noun_after()
         self._integration_before = _integration_before()
 
-    def names_a_product(self, text: str, start: int, end: int) -> bool:
-        if text[end - 2 : end] in {"'s", "\u2019s"}:
-            return False  # "Hartvigsson's pump": a person's device
-        if self._noun_after.match(text, end) is not None:
+    def names_a_product(self, next_word: str, text: str, start: int) -> bool:
+        """`next_word`: the word right after, in lower case ("" if none)."""
+        if next_word in PRODUCT_NOUNS:
             return True
+        before = text[max(0, start - 12) : start].split()
+        if before and before[-1].lower() == "the":
+            before.pop()
+        if not before or before[-1].lower() not in _PREPOSITIONS:
+            return False  # the common case, decided without the clause's regex
         clause = text[max(0, start - _CLAUSE_WINDOW) : start]
         return self._integration_before.search(clause) is not None
