@@ -54,7 +54,7 @@ def build_services(settings: Settings, classifier: Classifier | None = None) -> 
         policies=PolicyStore(settings.policy_dir),
         api_keys=api_keys,
         authenticator=build_authenticator(settings.oidc, api_keys, audit, metrics),
-        classifier=classifier or Classifier(PhiConfig()),
+        classifier=classifier or Classifier(PhiConfig(system_names=settings.phi.system_names)),
         metrics=metrics,
         audit=audit,
         rate_limits=RateLimits(settings.rate_limits, settings.redis_url),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -84,6 +84,18 @@ class UpstreamSettings(BaseModel):
     )
 
 
+class PhiSettings(BaseModel):
+    """What a hospital tells the PHI detector about its own environment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    system_names: tuple[Annotated[str, StringConstraints(pattern=r"^\S+$")], ...] = Field(
+        default=(),
+        description="The hospital's own systems, vendors and devices, one word each "
+        "('Meditech', 'Omnicell'): never taken for a person's name (after a title they are).",
+    )
+
+
 class Settings(BaseSettings):
     """Everything a process of the router needs to start."""
 
@@ -134,6 +146,7 @@ class Settings(BaseSettings):
         default=None, description="redis://host:6379/0 shares rate limits across replicas."
     )
     rate_limits: RateLimitSettings = RateLimitSettings()
+    phi: PhiSettings = PhiSettings()
     siem: SiemSinks = Field(
         default=(),
         description="Sinks that receive a metadata-only copy of each audit record "

@@ -16,6 +16,7 @@ client resends the whole conversation every turn.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 from router.errors import ClassificationRejected
@@ -27,6 +28,7 @@ from router.phi.field_cache import FieldCache
 from router.phi.fields import OpaquePart, TextField, extract_chat_fields
 from router.phi.health import HealthDetector
 from router.phi.lexicon import Lexicon
+from router.phi.name_echoes import NameEchoes
 from router.phi.normalise import SPACED_DIGITS_HINT, NormalisedText
 from router.phi.recognizers import build_recognizers
 from router.phi.recognizers.base import Candidate, Pattern
@@ -57,12 +59,20 @@ class Classifier:
     def __init__(self, config: PhiConfig | None = None) -> None:
         self.config = config or PhiConfig()
         self._health = HealthDetector()
+        # Loaded once, only if names are detected: the name recognizer and its echoes share it.
+        lexicon = functools.cache(lambda: Lexicon.load(self.config.common_word_min_count))
         self._recognizers = build_recognizers(
             self.config.recognizers,
-            lambda: Lexicon.load(self.config.common_word_min_count),
+            lexicon,
             self._health.single_words(),
+            frozenset(self.config.system_names),
         )
         self._confusables = ConfusableFolder.load()
+        self._echoes = (
+            NameEchoes(self._health.single_words(), lexicon().common_words)
+            if "name" in self.config.recognizers
+            else None
+        )
         self._scanner = Scanner(
             [recognizer.patterns() for recognizer in self._recognizers]
             + [self._health.patterns()]
@@ -166,6 +176,9 @@ class Classifier:
         for recognizer, recognizer_hits in zip(self._recognizers, hits, strict=False):
             if recognizer_hits or not recognizer.needs_hits:
                 candidates.extend(recognizer.recognize(text, recognizer_hits))
+        if self._echoes is not None:
+            # Later mentions of a name found once ("Thanks, Emily"), listed before extending.
+            candidates.extend(list(self._echoes.find(text, candidates)))
         health = self._health.categories(text, hits[self._health_owner])
         if hits[self._encoded_owner] and depth < _MAX_DECODING_DEPTH:
             hinted = {hit.tag for hit in hits[self._encoded_owner]}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from router.phi.recognizers import RECOGNIZER_NAMES
+
+OneWord = Annotated[str, StringConstraints(pattern=r"^\S+$")]
 
 
 class PhiConfig(BaseModel):
@@ -38,6 +42,11 @@ class PhiConfig(BaseModel):
         default=10_000,
         gt=0,
         description="A name-list token this frequent as an English word needs more evidence.",
+    )
+    system_names: tuple[OneWord, ...] = Field(
+        default=(),
+        description="Names of the hospital's own systems, vendors and devices ('Meditech', "
+        "'Omnicell'), one word each: never taken for a person's name (after a title they are).",
     )
 
     @field_validator("recognizers")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
+
 _INTRODUCTIONS = ("name is", "named", "call me", "calls me", "i am", "i'm")
 
 
@@ -40,3 +42,23 @@ def glued_to_code(text: str, title_end: int) -> bool:
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
     return start > 0 and (text[start - 1] in "-/_#" or text[start - 1].isdigit())
+
+
+class _Word(Protocol):
+    @property
+    def all_caps(self) -> bool: ...
+    @property
+    def common(self) -> bool: ...
+
+
+_W = TypeVar("_W", bound=_Word)
+
+
+def trim_shouted_words(part: list[_W]) -> list[_W]:
+    """In upper-case text, common words at the edges of a longer run ("JOHN SMITH HAS")
+    are prose, not part of the name."""
+    while len(part) > 2 and part[-1].all_caps and part[-1].common:
+        part = part[:-1]
+    while len(part) > 2 and part[0].all_caps and part[0].common:
+        part = part[1:]
+    return part

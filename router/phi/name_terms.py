@@ -11,6 +11,8 @@ CUES = (
     r"referred\s+by|attending|resident|nurse|rn|np|pcp|physician|provider|surgeon|"
     r"caregiver|son|daughter|wife|husband|mother|father|brother|sister|mom|dad|guardian|"
     r"spouse|partner|grandson|granddaughter|attn|cc|sincerely|regards|thanks|thank\s+you|"
+    r"kid|niece|nephew|cousin|aunt|uncle|grandma|grandpa|grandmother|grandfather|stepson|"
+    r"stepdaughter|boyfriend|girlfriend|fiance|fiancee|friend|neighbou?r|boss|coworker|"
     r"i\s+am|i'm|call\s+me|calls\s+me"
 )
 # Cues after which only a capitalised, listed, uncommon name is taken.

@@ -42,6 +42,8 @@ _BRITISH_TO_AMERICAN = (
 )
 # Capitals inside a name: "McDowell", "MacLeod", "O'Brien", "D'Angelo", "DeShawn".
 _NAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O\u2019|D'|D\u2019|De|Di|Da|La|Le|Van|Von)[A-Z][a-z]")
+# What an apostrophe joins to an English word in a contraction.
+_CONTRACTIONS = frozenset(("re", "ll", "ve", "d", "t", "s", "m"))
 _ORGANISM_ENDINGS = "coccus|cocci|bacter|bacterium|bacillus|monas|siella|mycetes|myces|virus"
 
 
@@ -63,6 +65,9 @@ class Vocabulary:
         """Whether a folded, lower-case word is English, a drug or biomedical."""
         if key in self.english or key in self.drugs:
             return True
+        stem, apostrophe, ending = key.replace("\u2019", "'").partition("'")
+        if apostrophe and ending in _CONTRACTIONS:
+            return stem in self.english  # "you're", "we'll", "don't"; not "o'brien"
         if self.biomedical_ending.search(key) is not None:
             return True
         return any(variant in self.english for variant in _american_spellings(key))

@@ -40,6 +40,7 @@ def build_recognizers(
     names: Sequence[str],
     load_lexicon: Callable[[], Lexicon],
     clinical_words: frozenset[str],
+    system_names: frozenset[str] = frozenset(),
 ) -> tuple[Recognizer, ...]:
     """Instantiate the named recognizers; the name lists load only if names are detected."""
     # Imported here so that importing the package stays cheap (the CLI imports it).
@@ -68,7 +69,9 @@ def build_recognizers(
     gazetteer = Gazetteer.load()
 
     factories: dict[str, Callable[[], Recognizer]] = {
-        "name": lambda: NameRecognizer(load_lexicon(), clinical_words, gazetteer.countries),
+        "name": lambda: NameRecognizer(
+            load_lexicon(), clinical_words, gazetteer.countries, system_names
+        ),
         "street_address": StreetAddressRecognizer,
         "zip_code": ZipCodeRecognizer,
         "city": lambda: CityRecognizer(gazetteer),

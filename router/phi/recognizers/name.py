@@ -22,12 +22,14 @@ from typing import NamedTuple
 
 from router.phi.entities import EntityType
 from router.phi.lexicon import Lexicon, fold
+from router.phi.lowercase_names import LowercaseNames
 from router.phi.name_context import (
     bare_middle_initial,
     glued_to_code,
     glued_to_digits,
     in_brackets,
     introduces_name,
+    trim_shouted_words,
 )
 from router.phi.name_terms import (
     ADDRESS_UNITS,
@@ -42,6 +44,7 @@ from router.phi.name_terms import (
     WEAK_CUES,
     WEEKDAYS,
 )
+from router.phi.not_a_person import NotAPerson
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 from router.phi.vocabulary import name_shaped
 
@@ -91,9 +94,12 @@ class NameRecognizer(Recognizer):
         lexicon: Lexicon,
         clinical_words: frozenset[str],
         countries: frozenset[str] = frozenset(),
+        system_names: frozenset[str] = frozenset(),
     ) -> None:
         self._lexicon = lexicon
         self._countries = countries
+        self._not_after_weak_cue = lexicon.common_words | (countries - lexicon.first_names)
+        self._not_a_person = NotAPerson(lexicon, system_names)
         # Token text -> what it says (`_kind`): names and capitalised words repeat a lot.
         self._kinds: dict[str, _Kind] = {}
         self._accepted: dict[tuple[str, str, bool], bool] = {}
@@ -106,6 +112,7 @@ class NameRecognizer(Recognizer):
         self._weekdays_and_months = frozenset(MONTHS_AND_DAYS.split())
         self._place_words = frozenset(PLACE_WORDS.split())
         self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
+        self._lowercase = LowercaseNames(lexicon, clinical_words, self._not_a_person)
         self._after_cue = re.compile(
             r"[\s.:,?]{0,3}((?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
             r"(?:,?[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
@@ -141,6 +148,7 @@ class NameRecognizer(Recognizer):
                     continue
             yield from self._judge_run(text, run)
         yield from self._coordinated(text, lone)
+        yield from self._lowercase.find(text)
         for cue in sorted(set(hits), key=lambda hit: hit.end):
             yield from self._after_cue_names(text, cue)
 
@@ -176,6 +184,8 @@ class NameRecognizer(Recognizer):
         word, unknown word)."""
         if not value[0].isupper() or (len(value) > 1 and value.lower() in self._blocked):
             return _SKIPPED
+        if self._not_a_person.is_system(value):
+            return _SKIPPED  # configured as one of the hospital's systems: never a name
         first, last, common, calendar = self._lexical(value)
         listed = first or last
         blocked = (
@@ -253,7 +263,7 @@ class NameRecognizer(Recognizer):
             part = []
 
     def _judge_part(self, text: str, part: list[_Token]) -> Candidate | None:
-        part = _trim_shouted_words(part)
+        part = trim_shouted_words(part)
         words = [token for token in part if not token.initial]
         if not words:
             return None
@@ -284,6 +294,8 @@ class NameRecognizer(Recognizer):
         token = words[0]
         if token.all_caps or token.common:
             return None
+        if self._not_a_person.names_a_thing(text, token.start, token.end):
+            return None  # "the Glooko app", "Candida albicans": a product, an organism
         if token.first:
             return 0.75
         if (
@@ -371,25 +383,17 @@ class NameRecognizer(Recognizer):
         key = fold(bare)
         if not bare or key in self._blocked or (not first and key in ADDRESS_UNITS):
             return False  # "Mrs. Jennifer Alcaraz Suite 541": the address starts there
+        if not is_title and self._not_a_person.is_system(bare):
+            return False  # "from Meditech", configured as a system; "Dr. Meditech" is a person
         capitalised = bare[0].isupper()
         listed = key in self._lexicon.first_names or key in self._lexicon.last_names
         if len(bare) == 1:
             # "J. Smith", or a middle initial without its full stop ("Ruth R Montez").
             return capitalised and (word.endswith(".") or (not first and bare != "I"))
         if weak:
-            # "from Boston", "by Pfizer": only a listed, capitalised, uncommon name counts.
-            return capitalised and listed and key not in self._lexicon.common_words
+            # "by Pfizer": only a listed, uncommon name; no country but a first name ("Jordan").
+            return capitalised and listed and key not in self._not_after_weak_cue
         common = key in self._lexicon.common_words
         if is_title:
             return capitalised or (listed and not common)
         return (capitalised or listed) and not common
-
-
-def _trim_shouted_words(part: list[_Token]) -> list[_Token]:
-    """In upper-case text, common words at the edges of a longer run ("JOHN SMITH HAS")
-    are prose, not part of the name."""
-    while len(part) > 2 and part[-1].all_caps and part[-1].common:
-        part = part[:-1]
-    while len(part) > 2 and part[0].all_caps and part[0].common:
-        part = part[1:]
-    return part

@@ -110,6 +110,10 @@ _SHIP = (
 )
 
 
+_STREET_PREPOSITIONS = "on|at|along|off|near|down|onto|from|to|in"
+_NAMED_STREET_TYPES = "Street|Avenue|Road|Boulevard|Lane|Drive|Terrace|Crescent|Parkway"
+
+
 def project(regex: str) -> str:
     """The regex as the scanner sees text: one ASCII stand-in per non-ASCII letter."""
     return "".join(char if char.isascii() else ("A" if char.isupper() else "a") for char in regex)
@@ -171,6 +175,13 @@ class StreetAddressRecognizer(Recognizer):
                 max_length=80,
             ),
             Pattern("po_box", r"\bp\.?\s?o\.?\s*box\s+\d+\b", caseless=True, max_length=80),
+            # "shows on Berg Hills Street": a street named after a preposition, no number.
+            Pattern(
+                "named_street",
+                rf"\b(?i:{_STREET_PREPOSITIONS})[ \t]+[A-Z][A-Za-z'\-]+(?:[ \t]+[A-Z][A-Za-z'\-]+)"
+                rf"{{0,2}}[ \t]+(?:{_NAMED_STREET_TYPES})\b",
+                max_length=80,
+            ),
             Pattern("street", _NUMBERED_STREET, max_length=80),
             Pattern(
                 "street",
@@ -274,6 +285,10 @@ class StreetAddressRecognizer(Recognizer):
         start, end = hit.start, hit.end
         if hit.tag == "number_type":
             end = self._before_prose(text, start, end)
+        elif hit.tag == "named_street":
+            if text[end : end + 1] == "-":
+                return start, start  # "Drive-through", "Lane-splitting": no street
+            start = end - len(text[start:end].split(None, 1)[1])  # after the preposition
         elif hit.tag == "corner" and text[max(0, start - 4) : start].lower() == "the ":
             start -= 4
         start = self._street_name_before(text, start)

@@ -31,6 +31,10 @@ POSITIVES = [
     ("glad to hear that, says Bergqvist.", "Bergqvist"),
     ("It was a done thing between him and Asya's kid.", "Asya"),
     ("my name is vitoria", "vitoria"),
+    # Family and friends announce a name as a son or a daughter does.
+    ("I would like to remove my kid Lukas from the will.", "Lukas"),
+    ("my niece Ingrid picks up the prescription", "Ingrid"),
+    ("her boyfriend Mateus drove her in", "Mateus"),
 ]
 # The name must stop where an address starts.
 EXACT = [("Mrs. Jennifer Alcaraz Suite 541 6343 Skogstien 106", "Jennifer Alcaraz")]
@@ -78,6 +82,10 @@ AFTER_WEAK_CUE = [
     ("a note from nguyen", []),
     ("from . . . Nguyen", []),
     ("Nguyen", []),
+    # A country is not a person, unless it is also a first name.
+    ("I'm originally from Norway", []),
+    ("We moved here from Canada", []),
+    ("a note from Jordan", ["Jordan"]),
 ]
 
 

@@ -49,6 +49,10 @@ POSITIVES = [
     ),
     ("at 25615 Tawastintie 72\nKNIVSTA, nan 18237 after the concert", "KNIVSTA, nan 18237"),
     ("a taxi to 67 Devon Street\n West Brook\n New Zealand. Call me", "West Brook\n New Zealand"),
+    # A street named after a preposition, without a number.
+    ("these early shows on Berg Hills Street were important", "Berg Hills Street"),
+    ("She lives on Miletić Dale Street.", "Miletić Dale Street"),
+    ("The clinic on Oak Avenue is closed.", "Oak Avenue"),
 ]
 NEGATIVES = [
     "5 days in a row",
@@ -62,6 +66,9 @@ NEGATIVES = [
     "He was at the corner of the room and Sat down",
     "Katie 12 years old with asthma",
     "He lives on a farm with his wife",
+    "He was in A Lane of the pool",
+    "Start on Metformin Drive-through pharmacy",
+    "went down memory lane street by street",
 ]
 
 
