@@ -26,7 +26,7 @@ from router.identity.api_keys import ApiKeyStore
 from router.identity.authenticate import build_authenticator
 from router.identity.rate_limits import RateLimits
 from router.metrics import Metrics
-from router.phi import Classifier, PhiConfig
+from router.phi import Classifier
 from router.pipeline import RequestPipeline
 from router.policy.governance import log_policy_warnings
 from router.policy.store import PolicyStore
@@ -54,7 +54,7 @@ def build_services(settings: Settings, classifier: Classifier | None = None) -> 
         policies=PolicyStore(settings.policy_dir),
         api_keys=api_keys,
         authenticator=build_authenticator(settings.oidc, api_keys, audit, metrics),
-        classifier=classifier or Classifier(PhiConfig(system_names=settings.phi.system_names)),
+        classifier=classifier or Classifier(settings.phi.classifier_config()),
         metrics=metrics,
         audit=audit,
         rate_limits=RateLimits(settings.rate_limits, settings.redis_url),

@@ -75,7 +75,7 @@ class RequestPipeline:
     ) -> Response:
         loaded = self._policies.current
         workload = self._workload(ctx)
-        classification = self._classify(endpoint, body)
+        classification = self._classify(endpoint, body, ctx.principal.identity)
         decision = decide(
             Facts(
                 decision_id=f"dec_{uuid.uuid4().hex}",
@@ -134,12 +134,14 @@ class RequestPipeline:
             )
         return workload
 
-    def _classify(self, endpoint: Endpoint, body: dict[str, Any]) -> Classification:
+    def _classify(self, endpoint: Endpoint, body: dict[str, Any], caller: str) -> Classification:
+        # Partitioned by caller: the cache's speed must not tell one caller what another sent.
         try:
             if endpoint is Endpoint.CHAT:
-                return self._classifier.classify_chat(body)
+                return self._classifier.classify_chat(body, partition=caller)
             field = _TEXT_FIELDS[endpoint]
-            return self._classifier.classify_fields(_text_fields(field, body[field]))
+            fields = _text_fields(field, body[field])
+            return self._classifier.classify_fields(fields, partition=caller)
         except ClassificationRejected:
             raise
         except Exception as error:  # noqa: BLE001 - any failure refuses the request (fail closed)

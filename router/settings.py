@@ -24,6 +24,7 @@ from router.audit.export.config import SiemSinks
 from router.governance.settings import GovernanceSettings
 from router.identity.settings import OidcSettings, RateLimitSettings
 from router.limits import RequestLimits
+from router.phi.config import PhiConfig
 from router.tls import TlsSettings
 
 CONFIG_FILE_VARIABLE = "SOVEREIGN_ROUTER_CONFIG_FILE"
@@ -94,6 +95,16 @@ class PhiSettings(BaseModel):
         description="The hospital's own systems, vendors and devices, one word each "
         "('Meditech', 'Omnicell'): never taken for a person's name (after a title they are).",
     )
+    field_cache_size: int = Field(
+        default=4096,
+        ge=0,
+        description="Message fields whose detections are remembered, per caller, for the next "
+        "turns of a conversation (offsets and types under a keyed digest, never the text); "
+        "0 turns the cache off.",
+    )
+
+    def classifier_config(self) -> PhiConfig:
+        return PhiConfig(system_names=self.system_names, field_cache_size=self.field_cache_size)
 
 
 class Settings(BaseSettings):

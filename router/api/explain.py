@@ -55,7 +55,7 @@ async def explain_route(request: Request, svc: ServicesDep, who: PrincipalDep) -
             "Name the workload in the body's `workload` field or the X-Router-Workload header.",
             code="workload_required",
         )
-    classification = _classify(svc, body)
+    classification = _classify(svc, body, who.identity)
     loaded = svc.policies.current
     decision = decide(
         Facts(
@@ -95,10 +95,10 @@ async def list_policy_warnings(svc: ServicesDep, _who: PrincipalDep) -> dict[str
     }
 
 
-def _classify(svc: Services, body: dict[str, Any]) -> Classification:
+def _classify(svc: Services, body: dict[str, Any], caller: str) -> Classification:
     body = {key: value for key, value in body.items() if key != "workload"}
     try:
-        return svc.classifier.classify_chat(body)
+        return svc.classifier.classify_chat(body, partition=caller)
     except ClassificationRejected:
         raise
     except Exception as error:  # noqa: BLE001 - fail closed, as the request path does

@@ -36,11 +36,11 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from router.phi import Classifier, PhiConfig
+    from router.phi import Classifier
     from router.settings import Settings
 
     # The server's own settings, so that the verdict is the one the server would give.
-    classifier = Classifier(PhiConfig(system_names=Settings().phi.system_names))
+    classifier = Classifier(Settings().phi.classifier_config())
     stdin = _decoded_stdin()
     if args.jsonl:
         return _run_jsonl(classifier, stdin, sys.stdout)

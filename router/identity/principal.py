@@ -51,6 +51,11 @@ class Principal:
         )
 
     @property
+    def identity(self) -> str:
+        """Who this is, across credentials of the same kind: kind, issuer and subject."""
+        return f"{self.kind}\x00{self.issuer}\x00{self.subject}"
+
+    @property
     def default_workload(self) -> str | None:
         """The workload a credential scoped to exactly one workload implies."""
         if self.workloads is not None and len(self.workloads) == 1:

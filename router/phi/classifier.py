@@ -91,11 +91,16 @@ class Classifier:
         """Forget every field's detections (benchmarks measure first-time requests)."""
         self._cache.clear()
 
-    def classify_text(self, text: str) -> Classification:
-        return self.classify_fields([("text", text)])
+    def classify_text(self, text: str, *, partition: str = "") -> Classification:
+        return self.classify_fields([("text", text)], partition=partition)
 
-    def classify_fields(self, fields: Iterable[tuple[str, object]]) -> Classification:
-        """Generic fields, e.g. a completions prompt or embeddings inputs."""
+    def classify_fields(
+        self, fields: Iterable[tuple[str, object]], *, partition: str = ""
+    ) -> Classification:
+        """Generic fields, e.g. a completions prompt or embeddings inputs.
+
+        `partition` names the caller: only its own earlier fields are answered from the cache.
+        """
         texts: list[TextField] = []
         for path, text in fields:
             if not isinstance(text, str):
@@ -103,15 +108,17 @@ class Classifier:
             if len(texts) >= self.config.max_fields:
                 raise ClassificationRejected("too many text fields to scan", code="too_many_fields")
             texts.append(TextField(path, text, None))
-        return self._classify(texts, [])
+        return self._classify(texts, [], partition)
 
-    def classify_chat(self, body: Mapping[str, object]) -> Classification:
+    def classify_chat(self, body: Mapping[str, object], *, partition: str = "") -> Classification:
         found = extract_chat_fields(
             body, max_depth=self.config.max_depth, max_fields=self.config.max_fields
         )
-        return self._classify(found.texts, found.opaque)
+        return self._classify(found.texts, found.opaque, partition)
 
-    def _classify(self, texts: Sequence[TextField], opaque: Sequence[OpaquePart]) -> Classification:
+    def _classify(
+        self, texts: Sequence[TextField], opaque: Sequence[OpaquePart], partition: str
+    ) -> Classification:
         total = sum(len(field.text) for field in texts)
         if total > self.config.max_scan_chars:
             raise ClassificationRejected(
@@ -122,10 +129,10 @@ class Classifier:
         found: list[list[_Located]] = []
         health: set[str] = set()
         for field in texts:
-            located, field_health = self._detect_field(field.text)
+            located, field_health = self._detect_field(field.text, partition)
             found.append(located)
             health |= field_health
-        self._join_boundaries(texts, found)
+        self._join_boundaries(texts, found, partition)
         # Built as tuples, without the named tuple's Python-level __new__ and without a
         # helper call: a request has hundreds of entities.
         entities = [
@@ -148,13 +155,13 @@ class Classifier:
         entities.extend(self._opaque_entities(opaque))
         return _decide(tuple(entities), health, has_images=any(p.kind == "image" for p in opaque))
 
-    def _detect_field(self, text: str) -> tuple[list[_Located], frozenset[str]]:
+    def _detect_field(self, text: str, partition: str) -> tuple[list[_Located], frozenset[str]]:
         """`_detect` of a whole field (or of two joined at a boundary), through the cache."""
         cache = self._cache
         if not cache.enabled:
             located, health = self._detect(text)
             return located, frozenset(health)
-        digest = cache.digest(text)
+        digest = cache.digest(text, partition)
         entry = cache.get(digest)
         if entry is not None:
             return list(entry[0]), entry[1]
@@ -198,7 +205,9 @@ class Classifier:
             for candidate in resolved
         ], health
 
-    def _join_boundaries(self, texts: Sequence[TextField], found: list[list[_Located]]) -> None:
+    def _join_boundaries(
+        self, texts: Sequence[TextField], found: list[list[_Located]], partition: str
+    ) -> None:
         """Find identifiers split between consecutive fields; report each field's part."""
         for index in range(len(texts) - 1):
             before, after = texts[index].text, texts[index + 1].text
@@ -208,7 +217,7 @@ class Classifier:
                 continue  # a finished sentence does not continue into the next field
             joiner = " " if _separate_words(tail, head) else ""
             seam = len(tail)
-            located, _ = self._detect_field(tail + joiner + head)
+            located, _ = self._detect_field(tail + joiner + head, partition)
             for start, end, candidate in located:
                 if start >= seam or end <= seam + len(joiner):
                     continue  # wholly on one side: already found there

@@ -6,6 +6,11 @@ were scanned on an earlier request. The cache holds what detection found in a fi
 is a keyed BLAKE2b digest of the text, with a key drawn at random when the cache is built,
 so a digest says nothing about the text outside this process.
 
+Entries are partitioned by caller (the router passes the authenticated principal): a cached
+field answers faster than a scanned one, so a cache shared across callers would let one of
+them time guesses at what another sent. A conversation's next turn comes from the same
+caller, so partitioning costs no hits.
+
 Bounded twice: by the number of fields and by the number of detections held (a field full
 of identifiers costs more memory than a greeting); the least recently used go first. One
 lock guards the dictionary, so one cache serves all threads.
@@ -41,10 +46,15 @@ class FieldCache(Generic[_Detection]):
     def enabled(self) -> bool:
         return self._max_fields > 0
 
-    def digest(self, text: str) -> bytes:
+    def digest(self, text: str, partition: str = "") -> bytes:
         # "surrogatepass": text read from invalid UTF-8 keeps lone surrogates (CLI input).
-        data = text.encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(data, digest_size=_DIGEST_SIZE, key=self._key).digest()
+        owner = partition.encode("utf-8", "surrogatepass")
+        hasher = hashlib.blake2b(digest_size=_DIGEST_SIZE, key=self._key)
+        # Length-prefixed, so no (partition, text) pair can spell another one.
+        hasher.update(len(owner).to_bytes(8, "big"))
+        hasher.update(owner)
+        hasher.update(text.encode("utf-8", "surrogatepass"))
+        return hasher.digest()
 
     def get(self, digest: bytes) -> tuple[tuple[_Detection, ...], frozenset[str]] | None:
         with self._lock:

@@ -59,6 +59,25 @@ def test_phi_is_explained_as_local_without_values_or_dispatch(
     assert upstream[0].received == []  # nothing was sent to any model
 
 
+def test_callers_do_not_share_the_classification_cache(router: RunningRouter) -> None:
+    # A remembered field answers faster than a scanned one; shared across callers, that
+    # would let one caller time guesses at what another sent.
+    classifier = router.services.classifier
+    classifier.clear_cache()
+    body = {"model": "chat", "messages": [{"role": "user", "content": PHI_NOTE}]}
+    ward, billing = router.key("general", name="ward-app"), router.key("general", name="billing")
+    _explain(router, ward, body)
+    held = len(classifier._cache)
+    assert held > 0
+    _explain(router, ward, body)
+    assert len(classifier._cache) == held  # the same caller's fields come from the cache
+    _explain(router, billing, body)
+    assert len(classifier._cache) == 2 * held
+    chat = openai.OpenAI(base_url=router.base_url, api_key=billing, max_retries=0)
+    chat.chat.completions.create(model="chat", messages=[{"role": "user", "content": PHI_NOTE}])
+    assert len(classifier._cache) == 2 * held  # the pipeline partitions the same way
+
+
 def test_a_plain_question_and_the_workload_field(router: RunningRouter) -> None:
     key = router.key("general", "member-services")
     body = {

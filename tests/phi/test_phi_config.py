@@ -81,3 +81,13 @@ def test_settings_carry_system_names(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings(phi={"colour": "blue"})
     with pytest.raises(ValidationError):
         Settings(phi={"system_names": ["Cerner Millennium"]})
+
+
+def test_settings_make_the_classifier_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOVEREIGN_ROUTER_PHI__SYSTEM_NAMES", '["Glooko"]')
+    monkeypatch.setenv("SOVEREIGN_ROUTER_PHI__FIELD_CACHE_SIZE", "0")
+    config = Settings().phi.classifier_config()
+    assert config.system_names == ("Glooko",)
+    assert config.field_cache_size == 0
+    with pytest.raises(ValidationError):
+        Settings(phi={"field_cache_size": -1})

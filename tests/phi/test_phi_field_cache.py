@@ -60,6 +60,19 @@ def test_the_next_turn_reuses_earlier_fields(classifier: Classifier, uncached: C
     assert len(classifier._cache) == cached + 2
 
 
+def test_callers_do_not_share_entries(classifier: Classifier, uncached: Classifier) -> None:
+    # A hit answers faster than a scan: a cache shared across callers would let one time
+    # guesses at what another sent.
+    classifier.clear_cache()
+    classifier.classify_chat(_chat(NOTE), partition="user:alice")
+    held = len(classifier._cache)
+    result = classifier.classify_chat(_chat(NOTE), partition="user:mallory")
+    assert len(classifier._cache) == 2 * held  # scanned again, kept under mallory's partition
+    assert _summary(result) == _summary(uncached.classify_chat(_chat(NOTE)))
+    classifier.classify_chat(_chat(NOTE, REPLY), partition="user:alice")
+    assert len(classifier._cache) == 2 * held + 2  # alice's next turn: REPLY and its boundary
+
+
 def test_the_cache_holds_no_text(classifier: Classifier) -> None:
     classifier.clear_cache()
     classifier.classify_chat(_chat(NOTE, REPLY, *SPLIT))
@@ -95,6 +108,8 @@ def test_digests_depend_on_the_whole_text_and_the_cache() -> None:
     assert cache.digest("John Smith") != cache.digest("John Smith.")
     assert cache.digest("John Smith") != other.digest("John Smith")  # keyed per cache
     assert cache.digest("\udcff lone surrogate") != cache.digest("lone surrogate")
+    assert cache.digest("x", "alice") != cache.digest("x", "bob")
+    assert cache.digest("bx", "a") != cache.digest("x", "ab")  # no pair spells another
 
 
 def test_threads_share_one_cache(classifier: Classifier, uncached: Classifier) -> None:
