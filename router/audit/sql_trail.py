@@ -24,6 +24,9 @@ class AuditRecordRow(SQLModel, table=True):
     __tablename__ = "audit_records"
     __table_args__ = (
         Index("ix_audit_records_principal_received", "principal_subject", "received_at"),
+        # Refusals are rare and are what auditors look for: without this, "show me the
+        # refusals" walks every record in the received_at index.
+        Index("ix_audit_records_outcome_received", "outcome", "received_at"),
     )
 
     request_id: str = Field(primary_key=True, max_length=64)

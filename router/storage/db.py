@@ -51,7 +51,9 @@ class Database:
     def migrate(self) -> None:
         config = Config()
         config.set_main_option("script_location", str(_MIGRATIONS))
-        with self.engine.begin() as connection:
+        # Alembic owns the transactions (one per migration): a migration may step outside
+        # them, e.g. to build a PostgreSQL index CONCURRENTLY.
+        with self.engine.connect() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 

@@ -48,10 +48,11 @@ def test_the_audit_tables_keep_only_the_indexes_their_readers_use(
         assert _index_names(database, "audit_records") == {
             "ix_audit_records_received_at",
             "ix_audit_records_principal_received",
+            "ix_audit_records_outcome_received",
         }
         config = Config()
         config.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
-        with database.engine.begin() as connection:
+        with database.engine.connect() as connection:
             config.attributes["connection"] = connection
             command.downgrade(config, "0005_audit_received_at")
         assert "ix_audit_records_workload" in _index_names(database, "audit_records")
