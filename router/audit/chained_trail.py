@@ -34,6 +34,7 @@ from router.audit.store import PreparedEntry, append_entries
 from router.audit.writer import GroupCommitWriter
 from router.errors import AuditUnavailable
 from router.storage.db import Database
+from router.storage.dedicated import DedicatedConnection
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,10 @@ class ChainedAuditTrail:
         self._inline_max_body_bytes = inline_max_body_bytes
         # SQLite only: the event loop's own connection.
         self._inline_connection: PoolProxiedConnection | None = None
+        # PostgreSQL, batched: the writer's own connection (it commits one batch at a time).
+        self._writer_connection = (
+            DedicatedConnection(database) if batched and not database.is_sqlite else None
+        )
         inline = self._commit_inline if batched and database.is_sqlite else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
             self._commit,
@@ -116,6 +121,8 @@ class ChainedAuditTrail:
         if self._inline_connection is not None:
             self._inline_connection.close()
             self._inline_connection = None
+        if self._writer_connection is not None:
+            self._writer_connection.close()
 
     async def _still_open(self, request_ids: Collection[str]) -> set[str]:
         return await asyncio.to_thread(self._open_among, list(request_ids))
@@ -133,7 +140,12 @@ class ChainedAuditTrail:
 
     def _commit(self, items: Sequence[AuditOpening | _Closing]) -> None:
         # Runs in a worker thread: sealing happens here, before the chain lock is taken.
-        append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+        entries = [self._prepare(item) for item in items]
+        if self._writer_connection is None:
+            append_entries(self._database, self._ring, entries)
+            return
+        with self._writer_connection.use() as connection:
+            append_entries(self._database, self._ring, entries, connection)
 
     def _commit_inline(self, items: Sequence[AuditOpening | _Closing]) -> bool:
         """Commit on the event loop, or return False (nothing written) if that would mean
