@@ -66,7 +66,7 @@ class DedicatedConnection:
 def _idle_and_open(connection: PoolProxiedConnection) -> bool:
     """True when the driver connection is open, outside any transaction, and the server has
     sent nothing since (between our transactions it has nothing to say but goodbye)."""
-    driver = connection.driver_connection
+    driver = connection.dbapi_connection  # (a detached connection has no driver_connection)
     if driver is None or driver.closed or driver.broken:
         return False
     if driver.info.transaction_status != TransactionStatus.IDLE:

@@ -1,0 +1,39 @@
+"""On PostgreSQL the audit writer keeps one connection of its own: a server that ended it (a
+restart, `pg_terminate_backend`) costs no request, and the chain stays whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from router.audit.verify import verify_chain
+from router.storage.db import Database
+from tests.audit.records import closing, dev_ring, opening, trail
+from tests.storage.databases import any_database
+from tests.storage.test_dedicated import end_backends
+
+
+@pytest.fixture
+def postgres(tmp_path: Path) -> Iterator[Database]:
+    with any_database("postgresql", tmp_path / "db", "writer") as database:
+        yield database
+
+
+async def test_the_next_request_after_the_server_ended_the_connection_is_written(
+    postgres: Database, tmp_path: Path
+) -> None:
+    ring = dev_ring(tmp_path)
+    chained = trail(postgres, ring)
+    await chained.open(opening("req-1"))
+    await chained.close("req-1", closing())
+    await chained.open(opening("req-2"))  # the closing above shares this commit
+    assert end_backends(postgres) >= 1  # the writer's connection among them
+    await chained.open(opening("req-3"))  # refused with AuditUnavailable if it were lost
+    await chained.close("req-2", closing())
+    await chained.close("req-3", closing())
+    await chained.aclose()
+    result = verify_chain(postgres, ring)
+    assert result.intact, result.finding
+    assert result.entries == 6
