@@ -30,7 +30,7 @@ from router.audit.payload import (
 from router.audit.pending import PendingClosings
 from router.audit.record import AuditClosing, AuditOpening
 from router.audit.sql_trail import AuditRecordRow
-from router.audit.store import PreparedEntry, append_entries
+from router.audit.store import PreparedEntry, append_entries, append_entries_async
 from router.audit.writer import GroupCommitWriter
 from router.errors import AuditUnavailable
 from router.storage.db import Database
@@ -78,12 +78,14 @@ class ChainedAuditTrail:
             DedicatedConnection(database) if batched and not database.is_sqlite else None
         )
         inline = self._commit_inline if batched and database.is_sqlite else None
+        on_loop = self._commit_async if self._writer_connection is not None else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
             self._commit,
             max_batch=settings.batch_max_records,
             batched=batched,
             linger_seconds=settings.closing_linger_seconds,
             commit_inline=inline,
+            commit_async=on_loop,
         )
         self._pending: PendingClosings[_Closing] = PendingClosings(
             self._writer.write, self._still_open, lambda item: item.request_id
@@ -122,7 +124,7 @@ class ChainedAuditTrail:
             self._inline_connection.close()
             self._inline_connection = None
         if self._writer_connection is not None:
-            self._writer_connection.close()
+            await self._writer_connection.aclose()
 
     async def _still_open(self, request_ids: Collection[str]) -> set[str]:
         return await asyncio.to_thread(self._open_among, list(request_ids))
@@ -140,12 +142,19 @@ class ChainedAuditTrail:
 
     def _commit(self, items: Sequence[AuditOpening | _Closing]) -> None:
         # Runs in a worker thread: sealing happens here, before the chain lock is taken.
+        append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+
+    async def _commit_async(self, items: Sequence[AuditOpening | _Closing]) -> bool:
+        """PostgreSQL: commit on the event loop, which serves other requests while the
+        database answers; False (nothing written) for batches whose bodies would hold the
+        loop for long to seal, which a worker thread commits instead."""
+        too_big = sum(map(_body_size, items)) > self._inline_max_body_bytes
+        if self._writer_connection is None or too_big:
+            return False
         entries = [self._prepare(item) for item in items]
-        if self._writer_connection is None:
-            append_entries(self._database, self._ring, entries)
-            return
-        with self._writer_connection.use() as connection:
-            append_entries(self._database, self._ring, entries, connection)
+        async with self._writer_connection.use() as connection:
+            await append_entries_async(self._database, self._ring, entries, connection)
+        return True
 
     def _commit_inline(self, items: Sequence[AuditOpening | _Closing]) -> bool:
         """Commit on the event loop, or return False (nothing written) if that would mean

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,8 +38,8 @@ class RawStatement:
             for name, process in zip(self.names, self.processors, strict=True)
         )
 
-    def execute_many(self, cursor: Any, rows: Sequence[Row]) -> None:
-        cursor.executemany(self.sql, [self.parameters(row) for row in rows])
+    def parameters_of(self, rows: Sequence[Row]) -> list[tuple[Any, ...]]:
+        return [self.parameters(row) for row in rows]
 
 
 @functools.cache
@@ -96,6 +96,22 @@ def transaction(
     finally:
         if pooled:
             connection.close()  # back to the pool
+
+
+@asynccontextmanager
+async def async_transaction(connection: Any) -> AsyncIterator[Any]:
+    """`transaction()` on an asyncio driver connection (psycopg's), pipelined the same way."""
+    try:
+        async with connection.pipeline():
+            cursor = connection.cursor()
+            try:
+                yield cursor
+            finally:
+                await cursor.close()
+            await connection.commit()
+    except BaseException:
+        await connection.rollback()
+        raise
 
 
 def _placeholder(dialect: Dialect) -> str:

@@ -3,11 +3,15 @@ restart, `pg_terminate_backend`) costs no request, and the chain stays whole."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from router.audit.chained_trail import ChainedAuditTrail
+from router.audit.config import AuditSettings
 from router.audit.verify import verify_chain
 from router.storage.db import Database
 from tests.audit.records import closing, dev_ring, opening, trail
@@ -37,3 +41,26 @@ async def test_the_next_request_after_the_server_ended_the_connection_is_written
     result = verify_chain(postgres, ring)
     assert result.intact, result.finding
     assert result.entries == 6
+
+
+async def test_a_batch_with_large_bodies_is_sealed_and_written_in_a_worker_thread(
+    postgres: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ring = dev_ring(tmp_path)
+    chained = ChainedAuditTrail(postgres, ring, AuditSettings(), inline_max_body_bytes=3000)
+    in_a_thread: list[str] = []
+    commit_in_a_thread = chained._writer._commit
+
+    def recording(items: Sequence[Any]) -> None:
+        assert threading.current_thread() is not threading.main_thread()
+        in_a_thread.extend(item.request_id for item in items)
+        commit_in_a_thread(items)
+
+    monkeypatch.setattr(chained._writer, "_commit", recording)
+    await chained.open(opening("req-small", body=b"x" * 1000))
+    await chained.open(opening("req-large", body=b"x" * 4000))
+    await chained.aclose()
+    assert in_a_thread == ["req-large"]
+    result = verify_chain(postgres, ring)
+    assert result.intact, result.finding
+    assert result.entries == 2

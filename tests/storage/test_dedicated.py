@@ -33,60 +33,59 @@ def end_backends(database: Database) -> int:
     return int(ended[0]) if ended else 0
 
 
-def backend_pid(connection: DedicatedConnection) -> int:
-    with connection.use() as raw:
-        cursor = raw.cursor()
-        cursor.execute("SELECT pg_backend_pid()")
-        row = cursor.fetchone()
-        cursor.close()
-        raw.commit()
+async def backend_pid(connection: DedicatedConnection) -> int:
+    async with connection.use() as driver:
+        cursor = await driver.execute("SELECT pg_backend_pid()")
+        row = await cursor.fetchone()
+        await driver.commit()
     assert row is not None
     return int(row[0])
 
 
-def test_the_connection_is_kept_between_uses(postgres: Database) -> None:
+async def test_the_connection_is_kept_between_uses(postgres: Database) -> None:
     connection = DedicatedConnection(postgres)
     try:
-        first = backend_pid(connection)
-        assert backend_pid(connection) == first
-        assert postgres.engine.pool.checkedout() == 0  # type: ignore[attr-defined] # not pooled
+        first = await backend_pid(connection)
+        assert await backend_pid(connection) == first
     finally:
-        connection.close()
+        await connection.aclose()
 
 
-def test_a_connection_the_server_closed_is_replaced_before_use(postgres: Database) -> None:
+async def test_a_connection_the_server_closed_is_replaced_before_use(postgres: Database) -> None:
     connection = DedicatedConnection(postgres)
     try:
-        first = backend_pid(connection)
+        first = await backend_pid(connection)
         assert end_backends(postgres) >= 1
-        assert backend_pid(connection) != first  # no error: a new connection was made
+        assert await backend_pid(connection) != first  # no error: a new connection was made
     finally:
-        connection.close()
+        await connection.aclose()
 
 
-def test_a_connection_that_breaks_in_use_fails_that_use_and_is_replaced(
+async def test_a_connection_that_breaks_in_use_fails_that_use_and_is_replaced(
     postgres: Database,
 ) -> None:
     connection = DedicatedConnection(postgres)
     try:
-        first = backend_pid(connection)
-        with pytest.raises(psycopg.OperationalError), connection.use() as raw:
-            end_backends(postgres)
-            raw.cursor().execute("SELECT 1")
-        assert backend_pid(connection) != first
+        first = await backend_pid(connection)
+        with pytest.raises(psycopg.OperationalError):
+            async with connection.use() as driver:
+                end_backends(postgres)
+                await driver.execute("SELECT 1")
+        assert await backend_pid(connection) != first
     finally:
-        connection.close()
+        await connection.aclose()
 
 
-def test_a_failed_statement_keeps_a_healthy_connection(postgres: Database) -> None:
+async def test_a_failed_statement_keeps_a_healthy_connection(postgres: Database) -> None:
     connection = DedicatedConnection(postgres)
     try:
-        first = backend_pid(connection)
-        with pytest.raises(psycopg.errors.DivisionByZero), connection.use() as raw:
-            try:
-                raw.cursor().execute("SELECT 1 / 0")
-            finally:
-                raw.rollback()
-        assert backend_pid(connection) == first
+        first = await backend_pid(connection)
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            async with connection.use() as driver:
+                try:
+                    await driver.execute("SELECT 1 / 0")
+                finally:
+                    await driver.rollback()
+        assert await backend_pid(connection) == first
     finally:
-        connection.close()
+        await connection.aclose()
