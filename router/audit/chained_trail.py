@@ -43,6 +43,10 @@ _IDS_PER_QUERY = 1000
 # Sealing (AES-GCM) and writing bodies up to 4 MiB each would hold the event loop for
 # milliseconds: batches carrying more than this go to a worker thread instead.
 _INLINE_MAX_BODY_BYTES = 256 * 1024
+# PostgreSQL: each row of a batch is one more statement the event loop awaits the sending of,
+# dearer there than in a worker thread's blocking driver; a batch this big (high concurrency)
+# shares the thread switch among its requests anyway.
+_ON_LOOP_MAX_ITEMS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +151,9 @@ class ChainedAuditTrail:
     async def _commit_async(self, items: Sequence[AuditOpening | _Closing]) -> bool:
         """PostgreSQL: commit on the event loop, which serves other requests while the
         database answers; False (nothing written) for batches whose bodies would hold the
-        loop for long to seal, which a worker thread commits instead."""
+        loop for long to seal, and for batches of many rows: a worker thread commits those."""
         too_big = sum(map(_body_size, items)) > self._inline_max_body_bytes
-        if self._writer_connection is None or too_big:
+        if self._writer_connection is None or too_big or len(items) > _ON_LOOP_MAX_ITEMS:
             return False
         entries = [self._prepare(item) for item in items]
         async with self._writer_connection.use() as connection:

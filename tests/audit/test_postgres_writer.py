@@ -3,6 +3,7 @@ restart, `pg_terminate_backend`) costs no request, and the chain stays whole."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -64,3 +65,25 @@ async def test_a_batch_with_large_bodies_is_sealed_and_written_in_a_worker_threa
     result = verify_chain(postgres, ring)
     assert result.intact, result.finding
     assert result.entries == 2
+
+
+async def test_a_batch_of_many_records_is_written_in_a_worker_thread(
+    postgres: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ring = dev_ring(tmp_path)
+    chained = trail(postgres, ring)
+    in_a_thread: list[int] = []
+    commit_in_a_thread = chained._writer._commit
+
+    def recording(items: Sequence[Any]) -> None:
+        in_a_thread.append(len(items))
+        commit_in_a_thread(items)
+
+    monkeypatch.setattr(chained._writer, "_commit", recording)
+    await chained.open(opening("req-first"))  # alone: on the event loop
+    await asyncio.gather(*(chained.open(opening(f"req-{index}")) for index in range(40)))
+    await chained.aclose()
+    assert in_a_thread and all(size > 8 for size in in_a_thread)
+    result = verify_chain(postgres, ring)
+    assert result.intact, result.finding
+    assert result.entries == 41
