@@ -4,7 +4,9 @@ Calls are synchronous SQLAlchemy; request handlers reach them through worker thr
 event loop never waits on network I/O or on a lock. One exception: the audit trail commits to
 SQLite on the event loop when it can take the write lock at once (`router.audit.writer`); that
 commit writes the WAL into the page cache, and every ~1,000 WAL pages it also runs SQLite's
-own checkpoint (a few milliseconds of disk writes and fsyncs).
+own checkpoint (a few milliseconds of disk writes and fsyncs). On PostgreSQL the audit writer
+awaits its commits on the event loop through an asyncio connection of its own
+(`router.storage.dedicated`), outside this pool.
 """
 
 from __future__ import annotations
