@@ -57,9 +57,16 @@ def instant_upstream(work: Path, chunks: int, delay_ms: float) -> Iterator[Targe
 
 @contextlib.contextmanager
 def router(
-    work: Path, upstream: Target, workloads: tuple[str, ...], database_url: str | None = None
+    work: Path,
+    upstream: Target,
+    workloads: tuple[str, ...],
+    database_url: str | None = None,
+    *,
+    name: str | None = None,
+    source: Path | None = None,
 ) -> Iterator[Target]:
-    name = "router-postgres" if database_url else "router-sqlite"
+    """`source`: a checkout of the router to run instead of this one (to compare builds)."""
+    name = name or ("router-postgres" if database_url else "router-sqlite")
     env = {
         "SOVEREIGN_ROUTER_DATA_DIR": str(work / name),
         "SOVEREIGN_ROUTER_LOCAL_MODEL__URL": upstream.base_url,
@@ -67,6 +74,8 @@ def router(
     }
     if database_url:
         env["SOVEREIGN_ROUTER_DATABASE_URL"] = database_url
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     port = pick_port()
     command = [str(VENV_BIN / "sovereign-router"), "serve", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"

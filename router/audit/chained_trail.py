@@ -30,10 +30,11 @@ from router.audit.payload import (
 from router.audit.pending import PendingClosings
 from router.audit.record import AuditClosing, AuditOpening
 from router.audit.sql_trail import AuditRecordRow
-from router.audit.store import PreparedEntry, append_entries
+from router.audit.store import PreparedEntry, append_entries, append_entries_async
 from router.audit.writer import GroupCommitWriter
 from router.errors import AuditUnavailable
 from router.storage.db import Database
+from router.storage.dedicated import DedicatedConnection
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ _IDS_PER_QUERY = 1000
 # Sealing (AES-GCM) and writing bodies up to 4 MiB each would hold the event loop for
 # milliseconds: batches carrying more than this go to a worker thread instead.
 _INLINE_MAX_BODY_BYTES = 256 * 1024
+# PostgreSQL: each row of a batch is one more statement the event loop awaits the sending of,
+# dearer there than in a worker thread's blocking driver; a batch this big (high concurrency)
+# shares the thread switch among its requests anyway.
+_ON_LOOP_MAX_ITEMS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +77,19 @@ class ChainedAuditTrail:
         self._inline_max_body_bytes = inline_max_body_bytes
         # SQLite only: the event loop's own connection.
         self._inline_connection: PoolProxiedConnection | None = None
+        # PostgreSQL, batched: the writer's own connection (it commits one batch at a time).
+        self._writer_connection = (
+            DedicatedConnection(database) if batched and not database.is_sqlite else None
+        )
         inline = self._commit_inline if batched and database.is_sqlite else None
+        on_loop = self._commit_async if self._writer_connection is not None else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
             self._commit,
             max_batch=settings.batch_max_records,
             batched=batched,
             linger_seconds=settings.closing_linger_seconds,
             commit_inline=inline,
+            commit_async=on_loop,
         )
         self._pending: PendingClosings[_Closing] = PendingClosings(
             self._writer.write, self._still_open, lambda item: item.request_id
@@ -116,6 +127,8 @@ class ChainedAuditTrail:
         if self._inline_connection is not None:
             self._inline_connection.close()
             self._inline_connection = None
+        if self._writer_connection is not None:
+            await self._writer_connection.aclose()
 
     async def _still_open(self, request_ids: Collection[str]) -> set[str]:
         return await asyncio.to_thread(self._open_among, list(request_ids))
@@ -134,6 +147,18 @@ class ChainedAuditTrail:
     def _commit(self, items: Sequence[AuditOpening | _Closing]) -> None:
         # Runs in a worker thread: sealing happens here, before the chain lock is taken.
         append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+
+    async def _commit_async(self, items: Sequence[AuditOpening | _Closing]) -> bool:
+        """PostgreSQL: commit on the event loop, which serves other requests while the
+        database answers; False (nothing written) for batches whose bodies would hold the
+        loop for long to seal, and for batches of many rows: a worker thread commits those."""
+        too_big = sum(map(_body_size, items)) > self._inline_max_body_bytes
+        if self._writer_connection is None or too_big or len(items) > _ON_LOOP_MAX_ITEMS:
+            return False
+        entries = [self._prepare(item) for item in items]
+        async with self._writer_connection.use() as connection:
+            await append_entries_async(self._database, self._ring, entries, connection)
+        return True
 
     def _commit_inline(self, items: Sequence[AuditOpening | _Closing]) -> bool:
         """Commit on the event loop, or return False (nothing written) if that would mean

@@ -86,31 +86,58 @@ def append_entries(
     Plain driver statements (`router.storage.raw`): this runs once per group commit, on every
     request's path, where SQLAlchemy Core cost more than the database did.
     """
-    key_id = ring.active_id
-    chain_key = ring.chain_key(key_id)
     dialect = database.engine.dialect
     with raw.transaction(database, immediate=True, connection=connection) as cursor:
         cursor.execute(_head_read_sql(dialect, locked=not database.is_sqlite))
         seq, prev_hash = cursor.fetchone()
-        rows = []
-        for entry in entries:
-            seq += 1
-            digest = entry.sealed.digest if entry.sealed else body_digest(b"")
-            entry_hash = entry_mac(
-                chain_key,
-                prev_hash,
-                entry.request_id,
-                entry.kind,
-                key_id,
-                digest,
-                entry.payload,
-            )
-            rows.append(_event_row(seq, entry, key_id, digest, prev_hash, entry_hash))
-            prev_hash = entry_hash
-        raw.insert(dialect, _EVENTS, _EVENT_COLUMNS).execute_many(cursor, rows)
-        _write_index_raw(dialect, cursor, entries)
-        head = raw.update(dialect, _HEAD, ("seq", "hash"), "id")
-        cursor.execute(head.sql, head.parameters({"seq": seq, "hash": prev_hash, "id": 1}))
+        for sql, parameters in _writes(dialect, ring, entries, seq, prev_hash):
+            cursor.executemany(sql, parameters)
+
+
+async def append_entries_async(
+    database: Database, ring: KeyRing, entries: Sequence[PreparedEntry], connection: Any
+) -> None:
+    """`append_entries` on an asyncio driver connection (PostgreSQL): the event loop goes on
+    serving requests while the database answers, and no thread hands the work back."""
+    dialect = database.engine.dialect
+    async with raw.async_transaction(connection) as cursor:
+        await cursor.execute(_head_read_sql(dialect, locked=True))
+        seq, prev_hash = await cursor.fetchone()
+        for sql, parameters in _writes(dialect, ring, entries, seq, prev_hash):
+            await cursor.executemany(sql, parameters)
+
+
+Writes = list[tuple[str, list[tuple[Any, ...]]]]
+
+
+def _writes(
+    dialect: Dialect, ring: KeyRing, entries: Sequence[PreparedEntry], seq: int, prev_hash: str
+) -> Writes:
+    """The statements that link `entries` after the head (seq, prev_hash), in order."""
+    key_id = ring.active_id
+    chain_key = ring.chain_key(key_id)
+    rows = []
+    for entry in entries:
+        seq += 1
+        digest = entry.sealed.digest if entry.sealed else body_digest(b"")
+        entry_hash = entry_mac(
+            chain_key,
+            prev_hash,
+            entry.request_id,
+            entry.kind,
+            key_id,
+            digest,
+            entry.payload,
+        )
+        rows.append(_event_row(seq, entry, key_id, digest, prev_hash, entry_hash))
+        prev_hash = entry_hash
+    events = raw.insert(dialect, _EVENTS, _EVENT_COLUMNS)
+    head = raw.update(dialect, _HEAD, ("seq", "hash"), "id")
+    return [
+        (events.sql, events.parameters_of(rows)),
+        *_index_writes(dialect, entries),
+        (head.sql, head.parameters_of([{"seq": seq, "hash": prev_hash, "id": 1}])),
+    ]
 
 
 @functools.cache
@@ -140,7 +167,7 @@ def _event_row(
     }
 
 
-def _write_index_raw(dialect: Dialect, cursor: Any, entries: Sequence[PreparedEntry]) -> None:
+def _index_writes(dialect: Dialect, entries: Sequence[PreparedEntry]) -> Writes:
     # Inserts first: a record opened and closed in the same batch is then updated in place.
     inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -150,7 +177,11 @@ def _write_index_raw(dialect: Dialect, cursor: Any, entries: Sequence[PreparedEn
         if entry.index_update is not None:
             row = {**entry.index_update, "request_id": entry.request_id}
             updates.setdefault(tuple(sorted(entry.index_update)), []).append(row)
+    writes: Writes = []
     for columns, rows in inserts.items():
-        raw.insert(dialect, _INDEX, columns).execute_many(cursor, rows)
+        insert = raw.insert(dialect, _INDEX, columns)
+        writes.append((insert.sql, insert.parameters_of(rows)))
     for columns, rows in updates.items():
-        raw.update(dialect, _INDEX, columns, "request_id").execute_many(cursor, rows)
+        update = raw.update(dialect, _INDEX, columns, "request_id")
+        writes.append((update.sql, update.parameters_of(rows)))
+    return writes

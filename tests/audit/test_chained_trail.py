@@ -8,7 +8,7 @@ import contextlib
 import multiprocessing
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,16 @@ def commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             yield cursor
         counted.append(1)
 
+    real_async = raw.async_transaction
+
+    @contextlib.asynccontextmanager
+    async def counting_async(connection: Any) -> AsyncIterator[Any]:
+        async with real_async(connection) as cursor:
+            yield cursor
+        counted.append(1)
+
     monkeypatch.setattr(raw, "transaction", counting)
+    monkeypatch.setattr(raw, "async_transaction", counting_async)
     return counted
 
 

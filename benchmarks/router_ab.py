@@ -1,0 +1,119 @@
+"""Two builds of the router side by side, in the same minutes: which one costs less per request?
+
+On a shared machine, figures drift by tens of percent from one minute to the next, so one run
+of each build apart proves nothing. Here both builds run at once, each in its own process on
+its own fresh database, in front of one instant upstream, and `wrk` loads them in turn, round
+after round (with the direct call measured in each round as the floor). Prints every run, then
+the median of the rounds: router CPU ms per request (from `/proc`) first, added p50 and p99.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/router_ab.py --old /path/to/old/checkout \\
+        --new . --rounds 6 --seconds 10 --concurrency 1 --concurrency 64
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from benchmarks import load
+from benchmarks.overhead import SHORT, STREAM
+from benchmarks.targets import Target, instant_upstream, router
+from tests.storage.databases import postgres_url
+
+BODIES = {"short": SHORT, "stream": STREAM}
+
+
+@dataclass(frozen=True)
+class Build:
+    name: str
+    source: Path
+
+
+@contextlib.contextmanager
+def started(work: Path, upstream: Target, build: Build, database: str) -> Iterator[Target]:
+    with contextlib.ExitStack() as stack:
+        url = None
+        if database == "postgresql":
+            url = stack.enter_context(postgres_url(f"ab_{build.name}"))
+        yield stack.enter_context(
+            router(work, upstream, ("general",), url, name=build.name, source=build.source)
+        )
+
+
+def measure(
+    targets: list[Target], body: Path, connections: int, rounds: int, seconds: float
+) -> dict[str, list[load.LoadResult]]:
+    url_of = {target.name: f"{target.base_url}/chat/completions" for target in targets}
+    runs: dict[str, list[load.LoadResult]] = {target.name: [] for target in targets}
+    for round_number in range(rounds):
+        # Alternate the order too: the second of two back-to-back runs is not the first.
+        ordered = targets if round_number % 2 == 0 else targets[::-1]
+        for target in ordered:
+            token = target.token("general")
+            run = load.run_wrk(url_of[target.name], body, token, connections, seconds, target.pid)
+            runs[target.name].append(run)
+            print(
+                f"  round {round_number + 1} c={connections:<3} {target.name:8} "
+                f"p50 {run.p50_ms:6.2f} p99 {run.p99_ms:7.2f} ms {run.rps:7.0f} req/s "
+                f"cpu {run.cpu_ms_per_request:6.3f} ms/req errors {run.errors}",
+                flush=True,
+            )
+    return runs
+
+
+def report(runs: dict[str, list[load.LoadResult]], connections: int) -> None:
+    direct = runs["direct"]
+    print(f"\nconcurrency {connections}, median of {len(direct)} rounds (added over direct):")
+    print(f"{'build':8} {'cpu ms/req':>10} {'+p50 ms':>8} {'+p99 ms':>8} {'req/s':>8}")
+    for name, results in runs.items():
+        if name == "direct":
+            continue
+        pairs = list(zip(results, direct, strict=True))
+        print(
+            f"{name:8} {statistics.median(r.cpu_ms_per_request for r in results):10.3f} "
+            f"{statistics.median(r.p50_ms - d.p50_ms for r, d in pairs):8.3f} "
+            f"{statistics.median(r.p99_ms - d.p99_ms for r, d in pairs):8.3f} "
+            f"{statistics.median(r.rps for r in results):8.0f}"
+        )
+    print(flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--old", type=Path, required=True, help="checkout of the old build")
+    parser.add_argument("--new", type=Path, default=Path(), help="checkout of the new build")
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--scenario", choices=sorted(BODIES), default="short")
+    parser.add_argument("--concurrency", type=int, action="append", help="repeatable; 1")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    builds = [Build("old", args.old.resolve()), Build("new", args.new.resolve())]
+    work = Path(tempfile.mkdtemp(prefix="sr-ab-"))
+    body = work / "body.json"
+    body.write_bytes(orjson.dumps(BODIES[args.scenario]))
+    with instant_upstream(work, 20, 0.0) as upstream, contextlib.ExitStack() as stack:
+        targets = [upstream]
+        targets += [stack.enter_context(started(work, upstream, b, args.database)) for b in builds]
+        for target in targets:  # warm every target up the same way
+            load.run_wrk(
+                f"{target.base_url}/chat/completions",
+                body,
+                target.token("general"),
+                4,
+                3,
+                target.pid,
+            )
+        for connections in args.concurrency or [1]:
+            report(measure(targets, body, connections, args.rounds, args.seconds), connections)
+
+
+if __name__ == "__main__":
+    main()
