@@ -122,7 +122,10 @@ class TokenReader:
         )
         all_caps = len(value) > 1 and value.isupper()
         common = common or calendar
-        unknown = not (blocked or listed or common or all_caps) and self.unknown_word(value)
+        # A shouted word is judged in its written form ("POREDA" as "Poreda"); alone it is
+        # still no name (`alone`), but beside another such word it may be ("POREDA, MATEUSZ").
+        spelled = value.capitalize() if all_caps else value
+        unknown = not (blocked or listed or common) and self.unknown_word(spelled)
         alone = not blocked and (listed or unknown) and not common and not all_caps
         place = fold(value) in self._place_words
         return first, last, common, blocked, False, all_caps, alone, place, unknown

@@ -40,6 +40,7 @@ from router.phi.name_terms import (
 )
 from router.phi.name_tokens import KIND_CACHE_SIZE, NameToken, TokenReader
 from router.phi.not_a_person import NotAPerson
+from router.phi.place_surnames import PlaceSurnames
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 
 # Below the 0.75 of a census first name, above the 0.5 threshold: an unknown capitalised
@@ -57,6 +58,7 @@ class NameRecognizer(Recognizer):
         clinical_words: frozenset[str],
         countries: frozenset[str] = frozenset(),
         system_names: frozenset[str] = frozenset(),
+        places: frozenset[str] = frozenset(),
     ) -> None:
         self._lexicon = lexicon
         self._countries = countries
@@ -66,6 +68,7 @@ class NameRecognizer(Recognizer):
         # The longest text that may join two words of a name (" van der ").
         self._longest_gap = max(len(particle) for particle in PARTICLES)
         self._reader = TokenReader(lexicon, clinical_words, countries, self._not_a_person)
+        self._place_surnames = PlaceSurnames(lexicon, places | countries)
         self._blocked = self._reader.blocked
         self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
         self._lowercase = LowercaseNames(lexicon, clinical_words, self._not_a_person)
@@ -127,8 +130,11 @@ class NameRecognizer(Recognizer):
             return True
         if previous.initial and gap in {". ", "."}:
             return True
-        # "SMITH, JOHN": a last name, a comma, a first name.
-        return gap in {", ", ","} and previous.last and token.first
+        if gap not in {", ", ","}:
+            return False
+        # "SMITH, JOHN": a last name, a comma, a first name; in capitals also words no list
+        # holds ("POREDA, MATEUSZ", "ELLIOTT, BETHAN"), judged together in `_part_confidence`.
+        return (previous.last and token.first) or (_shouted_name(previous) and _shouted_name(token))
 
     def _judge_run(self, text: str, run: list[NameToken]) -> Iterator[Candidate]:
         part: list[NameToken] = []
@@ -154,7 +160,9 @@ class NameRecognizer(Recognizer):
         confidence = self._part_confidence(text, part, words)
         if confidence is None:
             return None
-        if self._eponym.match(text, part[-1].end) or self._is_place(text, part):
+        if self._eponym.match(text, part[-1].end):
+            return None
+        if self._is_place(text, part) and not self._place_surnames.named(text, part):
             return None
         return Candidate(EntityType.NAME, start, end, confidence, self.name)
 
@@ -172,6 +180,8 @@ class NameRecognizer(Recognizer):
                 return 0.7  # "R. Bonbach", "Paride G.": an initial marks a name
             if all(len(text[t.start : t.end]) >= 3 and not t.all_caps for t in words):
                 return 0.6  # "Mariusz Raczkiewicz": capitalised, rare, side by side
+            if all(t.all_caps and t.unknown for t in words):
+                return 0.6  # "MECHTILD STRIEBITZ", "GORLITZ, LILIJA": shouted, in no list
             return None
         token = words[0]
         if token.all_caps or token.common:
@@ -279,3 +289,8 @@ class NameRecognizer(Recognizer):
         if is_title:
             return capitalised or (listed and not common)
         return (capitalised or listed) and not common
+
+
+def _shouted_name(token: NameToken) -> bool:
+    """A word in capitals that may be part of a name: listed or in no list, not common."""
+    return token.all_caps and (token.listed or token.unknown) and not token.common
