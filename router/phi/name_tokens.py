@@ -12,7 +12,13 @@ from typing import NamedTuple
 
 from router.phi.lexicon import Lexicon, fold
 from router.phi.name_context import bare_middle_initial
-from router.phi.name_terms import FUNCTION_WORDS, MONTHS_AND_DAYS, PLACE_WORDS, WEEKDAYS
+from router.phi.name_terms import (
+    FUNCTION_WORDS,
+    MONTHS_AND_DAYS,
+    PARTICLES,
+    PLACE_WORDS,
+    WEEKDAYS,
+)
 from router.phi.not_a_person import NotAPerson
 from router.phi.vocabulary import name_shaped
 
@@ -71,6 +77,7 @@ class TokenReader:
         )
         self._weekdays_and_months = frozenset(MONTHS_AND_DAYS.split())
         self._place_words = frozenset(PLACE_WORDS.split())
+        self._particles = frozenset(word for particle in PARTICLES for word in particle.split())
         # Capitalised tokens, Unicode-aware ("Jos\u00e9", "O'Brien", "Smith-Jones").
         # The word boundary is asserted after the first letter, not before it, so that `re`
         # can skip ahead to the next capital instead of trying every position (2x faster).
@@ -109,6 +116,10 @@ class TokenReader:
         last name, common word, blocked unless an initial, initial, all caps, alone, place
         word, unknown word)."""
         if not value[0].isupper() or (len(value) > 1 and value.lower() in self.blocked):
+            return SKIPPED
+        if value.isupper() and value.lower() in self._particles:
+            # "DE", "VAN": in capitals a particle joins the names around it ("ÉLÉONORE DE
+            # SOUSA", `NameRecognizer._joins`) rather than being a word of its own.
             return SKIPPED
         if self._not_a_person.is_system(value):
             return SKIPPED  # configured as one of the hospital's systems: never a name

@@ -3,7 +3,8 @@
 A place word in a capitalised run ("Oak Street", "Grace Hospital") makes the run a place.
 A few place words are also frequent surnames; after a first name that is frequent in the
 census, no English word and no place ("Natalie", "Deborah"; not "Grace", "Victoria",
-"Florence" or "Jordan"), the pair is a person, unless what comes before makes it a place:
+"Florence" or "Jordan"), or after an initial ("G. Ward"; not a compass point: "N. Park"),
+the pair is a person, unless what comes before makes it a place:
 a house number ("12 Deborah Lane") or "on", "off", "the" ("on Deborah Lane", "the
 Natalie Ward" of a hospital).
 """
@@ -17,6 +18,8 @@ from router.phi.lexicon import Lexicon, fold
 from router.phi.name_terms import PLACE_SURNAMES
 
 _PLACE_LEADS = frozenset(["on", "off", "the", "onto", "along"])
+# "N. Park", "E. Lane": an abbreviated compass point, not an initial of a first name.
+_COMPASS_INITIALS = frozenset("NSEW")
 
 
 class _Span(Protocol):
@@ -24,6 +27,8 @@ class _Span(Protocol):
     def start(self) -> int: ...
     @property
     def end(self) -> int: ...
+    @property
+    def initial(self) -> bool: ...
 
 
 class PlaceSurnames:
@@ -43,7 +48,11 @@ class PlaceSurnames:
         first, last = part
         if fold(text[last.start : last.end]) not in PLACE_SURNAMES:
             return False
-        if fold(text[first.start : first.end]) not in self._first_names:
+        given = text[first.start : first.end]
+        if first.initial:
+            if given in _COMPASS_INITIALS:
+                return False
+        elif fold(given) not in self._first_names:
             return False
         before = text[max(0, first.start - 8) : first.start].split()
         if not before:

@@ -128,6 +128,9 @@ class NameRecognizer(Recognizer):
         gap = text[previous.end : token.start]
         if gap in {" ", "  ", "\t"} or gap in PARTICLES:
             return True
+        if gap.lower() in PARTICLES:
+            # "ÉLÉONORE DE SOUSA": a particle in capitals, between two names in capitals.
+            return _shouted_name(previous) and _shouted_name(token)
         if previous.initial and gap in {". ", "."}:
             return True
         if gap not in {", ", ","}:

@@ -18,6 +18,10 @@ CASES = [
     ("Discharge summary: ELLIOTT, BETHAN, 90 yo", ["ELLIOTT, BETHAN"]),
     ("PT NAME: FOCONI, DONATELLO\nDOB: 11-Jan-97", ["FOCONI, DONATELLO"]),
     ("Discharge summary: ROKSANA DĄBROWICZ, 102-year-old", ["ROKSANA DĄBROWICZ"]),
+    # A particle in capitals joins two names in capitals.
+    ("Pt ÉLÉONORE DE SOUSA has hypothyroidism", ["ÉLÉONORE DE SOUSA"]),
+    ("MARIA DE LA CRUZ, 45F", ["MARIA DE LA CRUZ"]),
+    ("CITY OF LA PAZ", []),
     # A shouted word alone, acronyms, clinical words, drugs and prose stay out.
     ("POREDA", []),
     ("HISTORY OF NSTEMI, HFREF AND COPD", []),
@@ -29,6 +33,7 @@ CASES = [
     ("Pt Natalie Ward has atrial fibrillation", ["Natalie Ward"]),
     ("Discharge summary: Deborah Lane, 95 yo", ["Deborah Lane"]),
     ("referred to Natalie Ward for follow-up", ["Natalie Ward"]),
+    ("My patient G. Ward (49F) has cellulitis", ["G. Ward"]),
     # A first name that is a word or a place, or a place before it: a place.
     ("Admitted to Grace Hospital overnight", []),
     ("She lives on Victoria Street", []),
@@ -37,6 +42,7 @@ CASES = [
     ("transferred to the Natalie Ward upstairs", []),
     ("She lives on Deborah Lane", []),
     ("met at Jessica Street Station", []),
+    ("Turn onto N. Park Avenue", []),
 ]
 
 
