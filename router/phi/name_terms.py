@@ -39,6 +39,9 @@ PLACE_WORDS = (
     "valley island park station airport department dept unit ward wing floor building hall "
     "suite apt apartment"
 )
+# Place words that are also frequent surnames: after a frequent first name they end a
+# person's name ("Natalie Ward", "Deborah Lane"), not a place's.
+PLACE_SURNAMES = frozenset(["ward", "lane", "hall", "park"])
 # Lower-case particles inside names: "Abril de la Rosa", "Ludwig van Beethoven".
 PARTICLES = frozenset(
     f" {particle} "

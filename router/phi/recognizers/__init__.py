@@ -70,7 +70,7 @@ def build_recognizers(
 
     factories: dict[str, Callable[[], Recognizer]] = {
         "name": lambda: NameRecognizer(
-            load_lexicon(), clinical_words, gazetteer.countries, system_names
+            load_lexicon(), clinical_words, gazetteer.countries, system_names, gazetteer.places
         ),
         "street_address": StreetAddressRecognizer,
         "zip_code": ZipCodeRecognizer,

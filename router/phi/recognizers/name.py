@@ -18,13 +18,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
 
 from router.phi.entities import EntityType
 from router.phi.lexicon import Lexicon, fold
 from router.phi.lowercase_names import LowercaseNames
 from router.phi.name_context import (
-    bare_middle_initial,
     glued_to_code,
     glued_to_digits,
     in_brackets,
@@ -36,53 +34,18 @@ from router.phi.name_terms import (
     COMPASS_WORDS,
     CUES,
     EPONYM_FOLLOWERS,
-    FUNCTION_WORDS,
-    MONTHS_AND_DAYS,
     PARTICLES,
-    PLACE_WORDS,
     TITLES,
     WEAK_CUES,
-    WEEKDAYS,
 )
+from router.phi.name_tokens import KIND_CACHE_SIZE, NameToken, TokenReader
 from router.phi.not_a_person import NotAPerson
+from router.phi.place_surnames import PlaceSurnames
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
-from router.phi.vocabulary import name_shaped
 
-# (first name, last name, common word, blocked, initial, all caps, alone, place word,
-# unknown word), or _SKIPPED.
-_Kind = tuple[bool, bool, bool, bool, bool, bool, bool, bool, bool]
-_SKIPPED: _Kind = (False,) * 9
-_KIND_CACHE_SIZE = 65_536
-# Builds a named tuple without its Python-level __new__: hundreds of tokens per request.
-_new_tuple = tuple.__new__
 # Below the 0.75 of a census first name, above the 0.5 threshold: an unknown capitalised
 # word alone is weaker evidence than a listed name.
 _UNKNOWN_WORD_CONFIDENCE = 0.55
-
-
-class _Token(NamedTuple):
-    start: int
-    end: int
-    first: bool
-    last: bool
-    common: bool
-    blocked: bool
-    initial: bool
-    all_caps: bool
-    # Whether the token could be a name on its own: listed or unknown, uncommon, not shouted.
-    alone: bool = False
-    # Whether the token is a place word ("Street", "Hospital"): the run is not a person.
-    place: bool = False
-    # Not English, not a drug, not clinical, not listed ("Hartvigsson"): maybe a name.
-    unknown: bool = False
-
-    @property
-    def listed(self) -> bool:
-        return self.first or self.last
-
-    @property
-    def strong(self) -> bool:
-        return self.listed and not self.common
 
 
 class NameRecognizer(Recognizer):
@@ -95,22 +58,18 @@ class NameRecognizer(Recognizer):
         clinical_words: frozenset[str],
         countries: frozenset[str] = frozenset(),
         system_names: frozenset[str] = frozenset(),
+        places: frozenset[str] = frozenset(),
     ) -> None:
         self._lexicon = lexicon
         self._countries = countries
         self._not_after_weak_cue = lexicon.common_words | (countries - lexicon.first_names)
         self._not_a_person = NotAPerson(lexicon, system_names)
-        # Token text -> what it says (`_kind`): names and capitalised words repeat a lot.
-        self._kinds: dict[str, _Kind] = {}
         self._accepted: dict[tuple[str, str, bool], bool] = {}
         # The longest text that may join two words of a name (" van der ").
         self._longest_gap = max(len(particle) for particle in PARTICLES)
-        # Months stay out of this set: "April", "May", "June" are also first names.
-        self._blocked = (
-            clinical_words | frozenset(FUNCTION_WORDS.split()) | frozenset(WEEKDAYS.split())
-        )
-        self._weekdays_and_months = frozenset(MONTHS_AND_DAYS.split())
-        self._place_words = frozenset(PLACE_WORDS.split())
+        self._reader = TokenReader(lexicon, clinical_words, countries, self._not_a_person)
+        self._place_surnames = PlaceSurnames(lexicon, places | countries)
+        self._blocked = self._reader.blocked
         self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
         self._lowercase = LowercaseNames(lexicon, clinical_words, self._not_a_person)
         self._after_cue = re.compile(
@@ -118,12 +77,6 @@ class NameRecognizer(Recognizer):
             r"(?:,?[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
         )
         self._word = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*\.?")
-        # Capitalised tokens, Unicode-aware ("Jos\u00e9", "O'Brien", "Smith-Jones").
-        # The word boundary is asserted after the first letter, not before it, so that `re`
-        # can skip ahead to the next capital instead of trying every position (2x faster).
-        self._capitalised = re.compile(
-            r"[A-Z\u00c0-\u00de](?<=\b.)[^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
-        )
 
     def patterns(self) -> Sequence[Pattern]:
         return (
@@ -136,8 +89,8 @@ class NameRecognizer(Recognizer):
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
-        tokens = self._tokens(text)
-        lone: list[_Token] = []
+        tokens = self._reader.tokens(text)
+        lone: list[NameToken] = []
         for run in self._runs(text, tokens):
             if len(run) == 1:
                 token = run[0]
@@ -152,79 +105,9 @@ class NameRecognizer(Recognizer):
         for cue in sorted(set(hits), key=lambda hit: hit.end):
             yield from self._after_cue_names(text, cue)
 
-    def _tokens(self, text: str) -> list[_Token]:
-        tokens: list[_Token] = []
-        kinds = self._kinds
-        for match in self._capitalised.finditer(text):
-            value = match.group()
-            kind = kinds.get(value)
-            if kind is None:
-                kind = self._kind(value)
-                if len(kinds) >= _KIND_CACHE_SIZE:
-                    kinds.clear()  # bounded: token texts are client-controlled
-                kinds[value] = kind
-            if kind is _SKIPPED:
-                continue  # the common case, kept cheap: "The", "Patient", "Please"
-            start, end = match.span()
-            if len(value) > 1:
-                tokens.append(_new_tuple(_Token, (start, end, *kind)))
-                continue
-            initial = text[end : end + 1] == "." or bare_middle_initial(text, start, end, value)
-            first, last, common, _, _, all_caps, _, place, _ = kind
-            tokens.append(
-                _Token(
-                    start, end, first, last, common, not initial, initial, all_caps, False, place
-                )
-            )
-        return tokens
-
-    def _kind(self, value: str) -> _Kind:
-        """What a token's text says wherever it appears (cached per text): (first name,
-        last name, common word, blocked unless an initial, initial, all caps, alone, place
-        word, unknown word)."""
-        if not value[0].isupper() or (len(value) > 1 and value.lower() in self._blocked):
-            return _SKIPPED
-        if self._not_a_person.is_system(value):
-            return _SKIPPED  # configured as one of the hospital's systems: never a name
-        first, last, common, calendar = self._lexical(value)
-        listed = first or last
-        blocked = (
-            (common and not listed)
-            or len(value) == 1
-            # An unlisted acronym ("CHF", "ICU") beside a name is not part of it.
-            or (len(value) <= 4 and value.isupper() and not listed)
-        )
-        all_caps = len(value) > 1 and value.isupper()
-        common = common or calendar
-        unknown = not (blocked or listed or common or all_caps) and self._unknown_word(value)
-        alone = not blocked and (listed or unknown) and not common and not all_caps
-        place = fold(value) in self._place_words
-        return first, last, common, blocked, False, all_caps, alone, place, unknown
-
-    def _unknown_word(self, value: str) -> bool:
-        """Not English, a drug, clinical or a country, and not a code ("SpO") or a brand
-        ("iPhone"): in a request, most likely a name or a place."""
-        bare = name_shaped(value)
-        if bare is None:
-            return False
-        key = fold(bare)
-        if key in self._blocked or key in self._countries:
-            return False
-        vocabulary = self._lexicon.vocabulary
-        return not any(vocabulary.knows(part) for part in key.split("-") if part)
-
-    def _lexical(self, value: str) -> tuple[bool, bool, bool, bool]:
-        """(first name, last name, common word, weekday or month) of a token's text."""
-        key = fold(value)
-        lexicon = self._lexicon
-        parts = key.replace("\u2019", "'").split("-")
-        first = key in lexicon.first_names or parts[0] in lexicon.first_names
-        last = key in lexicon.last_names or parts[-1] in lexicon.last_names
-        return first, last, key in lexicon.common_words, key in self._weekdays_and_months
-
-    def _runs(self, text: str, tokens: list[_Token]) -> list[list[_Token]]:
-        runs: list[list[_Token]] = []
-        run: list[_Token] = []
+    def _runs(self, text: str, tokens: list[NameToken]) -> list[list[NameToken]]:
+        runs: list[list[NameToken]] = []
+        run: list[NameToken] = []
         for token in tokens:
             if run:
                 previous = run[-1]
@@ -239,19 +122,25 @@ class NameRecognizer(Recognizer):
             runs.append(run)
         return runs
 
-    def _joins(self, text: str, previous: _Token, token: _Token) -> bool:
+    def _joins(self, text: str, previous: NameToken, token: NameToken) -> bool:
         if token.start - previous.end > self._longest_gap:
             return False  # the common case: words apart, decided without slicing the text
         gap = text[previous.end : token.start]
         if gap in {" ", "  ", "\t"} or gap in PARTICLES:
             return True
+        if gap.lower() in PARTICLES:
+            # "ÉLÉONORE DE SOUSA": a particle in capitals, between two names in capitals.
+            return _shouted_name(previous) and _shouted_name(token)
         if previous.initial and gap in {". ", "."}:
             return True
-        # "SMITH, JOHN": a last name, a comma, a first name.
-        return gap in {", ", ","} and previous.last and token.first
+        if gap not in {", ", ","}:
+            return False
+        # "SMITH, JOHN": a last name, a comma, a first name; in capitals also words no list
+        # holds ("POREDA, MATEUSZ", "ELLIOTT, BETHAN"), judged together in `_part_confidence`.
+        return (previous.last and token.first) or (_shouted_name(previous) and _shouted_name(token))
 
-    def _judge_run(self, text: str, run: list[_Token]) -> Iterator[Candidate]:
-        part: list[_Token] = []
+    def _judge_run(self, text: str, run: list[NameToken]) -> Iterator[Candidate]:
+        part: list[NameToken] = []
         for token in [*run, None]:
             if token is not None and not token.blocked:
                 part.append(token)
@@ -262,7 +151,7 @@ class NameRecognizer(Recognizer):
                     yield candidate
             part = []
 
-    def _judge_part(self, text: str, part: list[_Token]) -> Candidate | None:
+    def _judge_part(self, text: str, part: list[NameToken]) -> Candidate | None:
         part = trim_shouted_words(part)
         words = [token for token in part if not token.initial]
         if not words:
@@ -274,11 +163,15 @@ class NameRecognizer(Recognizer):
         confidence = self._part_confidence(text, part, words)
         if confidence is None:
             return None
-        if self._eponym.match(text, part[-1].end) or self._is_place(text, part):
+        if self._eponym.match(text, part[-1].end):
+            return None
+        if self._is_place(text, part) and not self._place_surnames.named(text, part):
             return None
         return Candidate(EntityType.NAME, start, end, confidence, self.name)
 
-    def _part_confidence(self, text: str, part: list[_Token], words: list[_Token]) -> float | None:
+    def _part_confidence(
+        self, text: str, part: list[NameToken], words: list[NameToken]
+    ) -> float | None:
         strong = sum(token.strong for token in words)
         listed = sum(token.listed for token in words)
         if len(part) >= 2:
@@ -290,6 +183,8 @@ class NameRecognizer(Recognizer):
                 return 0.7  # "R. Bonbach", "Paride G.": an initial marks a name
             if all(len(text[t.start : t.end]) >= 3 and not t.all_caps for t in words):
                 return 0.6  # "Mariusz Raczkiewicz": capitalised, rare, side by side
+            if all(t.all_caps and t.unknown for t in words):
+                return 0.6  # "MECHTILD STRIEBITZ", "GORLITZ, LILIJA": shouted, in no list
             return None
         token = words[0]
         if token.all_caps or token.common:
@@ -307,7 +202,7 @@ class NameRecognizer(Recognizer):
         # A lone surname-list word ("Portal", "Hoehn") is too often something else.
         return 0.45 if token.strong else None
 
-    def _coordinated(self, text: str, lone: list[_Token]) -> Iterator[Candidate]:
+    def _coordinated(self, text: str, lone: list[NameToken]) -> Iterator[Candidate]:
         """Surnames listed together: "Torpy and Salinas", "Morrison, Rogers and Torres".
 
         A lone surname-list word is too weak alone; two capitalised words joined by "and"
@@ -326,7 +221,7 @@ class NameRecognizer(Recognizer):
             for token in pair:
                 yield Candidate(EntityType.NAME, token.start, token.end, 0.7, self.name)
 
-    def _is_place(self, text: str, part: list[_Token]) -> bool:
+    def _is_place(self, text: str, part: list[NameToken]) -> bool:
         if any(token.place for token in part):
             return True
         # "New Zealand", "Southern Poland": a country, or a region of one ("Tina Holland"
@@ -357,10 +252,10 @@ class NameRecognizer(Recognizer):
             verdict = accepted.get(key)
             if verdict is None:
                 verdict = self._accept_after_cue(key[0], is_title=is_title, weak=weak, first=key[2])
-                if len(accepted) >= _KIND_CACHE_SIZE:
+                if len(accepted) >= KIND_CACHE_SIZE:
                     accepted.clear()
                 accepted[key] = verdict
-            if not verdict and not (introduces and self._unknown_word(key[0].rstrip("."))):
+            if not verdict and not (introduces and self._reader.unknown_word(key[0].rstrip("."))):
                 break
             after_comma = bool(taken) and "," in text[taken[-1][1] : word.start()]
             if after_comma and fold(word.group()) not in self._lexicon.first_names:
@@ -397,3 +292,8 @@ class NameRecognizer(Recognizer):
         if is_title:
             return capitalised or (listed and not common)
         return (capitalised or listed) and not common
+
+
+def _shouted_name(token: NameToken) -> bool:
+    """A word in capitals that may be part of a name: listed or in no list, not common."""
+    return token.all_caps and (token.listed or token.unknown) and not token.common
