@@ -46,7 +46,7 @@ def test_a_failing_classifier_refuses_without_logging_content(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def failing(self: Classifier, body: object) -> None:
+    def failing(self: Classifier, body: object, *, partition: str = "") -> None:
         raise ValueError(f"cannot read {SECRET}")
 
     monkeypatch.setattr(Classifier, "classify_chat", failing)
