@@ -180,6 +180,8 @@ class NameRecognizer(Recognizer):
             if listed >= 2 and words[0].first and words[-1].last:
                 return 0.6  # "Mark Young": two common words, in name order
             if len(words) < len(part):
+                if any(t.all_caps and not t.strong and t.end - t.start <= 4 for t in words):
+                    return None  # "65 YO M", "72 YO F": an abbreviation and a sex, shouted
                 return 0.7  # "R. Bonbach", "Paride G.": an initial marks a name
             if all(len(text[t.start : t.end]) >= 3 and not t.all_caps for t in words):
                 return 0.6  # "Mariusz Raczkiewicz": capitalised, rare, side by side

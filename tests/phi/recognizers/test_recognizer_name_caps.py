@@ -24,6 +24,8 @@ CASES = [
     ("CITY OF LA PAZ", []),
     # A shouted word alone, acronyms, clinical words, drugs and prose stay out.
     ("POREDA", []),
+    ("PT IS A 65 YO M WITH HTN AND DM2.", []),
+    ("PATIENT IS A 72 YO F WITH COPD.", []),
     ("HISTORY OF NSTEMI, HFREF AND COPD", []),
     ("ASPIRIN, WARFARIN, METOPROLOL", []),
     ("PATIENT PRESENTS WITH CHEST PAIN, DYSPNEA", []),
