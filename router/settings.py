@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,7 +24,7 @@ from router.audit.export.config import SiemSinks
 from router.governance.settings import GovernanceSettings
 from router.identity.settings import OidcSettings, RateLimitSettings
 from router.limits import RequestLimits
-from router.phi.config import PhiConfig
+from router.phi.config import OneWord, PhiConfig
 from router.tls import TlsSettings
 
 CONFIG_FILE_VARIABLE = "SOVEREIGN_ROUTER_CONFIG_FILE"
@@ -90,13 +90,13 @@ class PhiSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    system_names: tuple[Annotated[str, StringConstraints(pattern=r"^\S+$")], ...] = Field(
+    system_names: tuple[OneWord, ...] = Field(
         default=(),
         description="The hospital's own systems, vendors and devices, one word each "
         "('Meditech', 'Omnicell'): never taken for a person's name (after a title they are).",
     )
     field_cache_size: int = Field(
-        default=4096,
+        default=PhiConfig.model_fields["field_cache_size"].default,
         ge=0,
         description="Message fields whose detections are remembered, per caller, for the next "
         "turns of a conversation (offsets and types under a keyed digest, never the text); "

@@ -152,8 +152,11 @@ class ChainedAuditTrail:
         """PostgreSQL: commit on the event loop, which serves other requests while the
         database answers; False (nothing written) for batches whose bodies would hold the
         loop for long to seal, and for batches of many rows: a worker thread commits those."""
-        too_big = sum(map(_body_size, items)) > self._inline_max_body_bytes
-        if self._writer_connection is None or too_big or len(items) > _ON_LOOP_MAX_ITEMS:
+        if (
+            self._writer_connection is None
+            or self._too_big_for_the_loop(items)
+            or len(items) > _ON_LOOP_MAX_ITEMS
+        ):
             return False
         entries = [self._prepare(item) for item in items]
         async with self._writer_connection.use() as connection:
@@ -166,7 +169,7 @@ class ChainedAuditTrail:
         only: a commit writes to the WAL in the page cache, and every 4 MiB of WAL runs SQLite's
         own checkpoint. A background checkpointer was measured and dropped: copying the WAL
         under sustained load made commits wait on the disk (benchmarks/README.md)."""
-        if sum(map(_body_size, items)) > self._inline_max_body_bytes:
+        if self._too_big_for_the_loop(items):
             return False
         if self._inline_connection is None:
             connection = self._database.engine.raw_connection()
@@ -183,6 +186,9 @@ class ChainedAuditTrail:
                 return False  # rolled back; a worker thread waits for the lock instead
             raise
         return True
+
+    def _too_big_for_the_loop(self, items: Sequence[AuditOpening | _Closing]) -> bool:
+        return sum(map(_body_size, items)) > self._inline_max_body_bytes
 
     def _prepare(self, item: AuditOpening | _Closing) -> PreparedEntry:
         now = dt.datetime.now(dt.UTC)
