@@ -30,7 +30,7 @@ from router.audit.payload import (
 from router.audit.pending import PendingClosings
 from router.audit.record import AuditClosing, AuditOpening
 from router.audit.sql_trail import AuditRecordRow
-from router.audit.store import PreparedEntry, append_entries, append_entries_async
+from router.audit.store import AsyncChainAppender, PreparedEntry, append_entries
 from router.audit.writer import GroupCommitWriter
 from router.errors import AuditUnavailable
 from router.storage.db import Database
@@ -81,6 +81,7 @@ class ChainedAuditTrail:
         self._writer_connection = (
             DedicatedConnection(database) if batched and not database.is_sqlite else None
         )
+        self._appender = AsyncChainAppender(database, ring)
         inline = self._commit_inline if batched and database.is_sqlite else None
         on_loop = self._commit_async if self._writer_connection is not None else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
@@ -146,7 +147,9 @@ class ChainedAuditTrail:
 
     def _commit(self, items: Sequence[AuditOpening | _Closing]) -> None:
         # Runs in a worker thread: sealing happens here, before the chain lock is taken.
-        append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+        self._appender.moved_to(None)  # if this fails, whether it committed is unknown
+        head = append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+        self._appender.moved_to(head)
 
     async def _commit_async(self, items: Sequence[AuditOpening | _Closing]) -> bool:
         """PostgreSQL: commit on the event loop, which serves other requests while the
@@ -160,7 +163,7 @@ class ChainedAuditTrail:
             return False
         entries = [self._prepare(item) for item in items]
         async with self._writer_connection.use() as connection:
-            await append_entries_async(self._database, self._ring, entries, connection)
+            await self._appender.append(entries, connection)
         return True
 
     def _commit_inline(self, items: Sequence[AuditOpening | _Closing]) -> bool:

@@ -57,7 +57,14 @@ def commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             yield cursor
         counted.append(1)
 
+    real_statements = raw.async_statements
+
+    async def counting_statements(connection: Any, statements: Any) -> None:
+        await real_statements(connection, statements)
+        counted.append(1)
+
     monkeypatch.setattr(raw, "transaction", counting)
+    monkeypatch.setattr(raw, "async_statements", counting_statements)
     monkeypatch.setattr(raw, "async_transaction", counting_async)
     return counted
 
