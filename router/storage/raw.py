@@ -121,10 +121,11 @@ async def async_statements(
     (an error in any statement rolls back all of them). No BEGIN, no COMMIT, no result to wait
     for in between: the whole transaction is a single exchange with the server.
     """
-    sql = "; ".join(statement for statement, _ in statements)
-    parameters = [value for _, values in statements for value in values]
     async with psycopg.AsyncClientCursor(connection) as cursor:
-        await cursor.execute(sql, parameters)
+        # Bound one statement at a time: the driver caches the parsing of a statement of up to
+        # 50 parameters, and a whole transaction's text has more.
+        sql = "; ".join(cursor.mogrify(statement, values) for statement, values in statements)
+        await cursor.execute(sql)
 
 
 def _placeholder(dialect: Dialect) -> str:
