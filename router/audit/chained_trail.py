@@ -35,6 +35,7 @@ from router.audit.writer import GroupCommitWriter
 from router.errors import AuditUnavailable
 from router.storage.db import Database
 from router.storage.dedicated import DedicatedConnection
+from router.storage.wal_restart import WalRestart
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class ChainedAuditTrail:
         )
         self._appender = AsyncChainAppender(database, ring)
         inline = self._commit_inline if batched and database.is_sqlite else None
+        self._wal_restart = WalRestart(database.url) if database.is_sqlite else None
         on_loop = self._commit_async if self._writer_connection is not None else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
             self._commit,
@@ -188,6 +190,8 @@ class ChainedAuditTrail:
             if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
                 return False  # rolled back; a worker thread waits for the lock instead
             raise
+        if self._wal_restart is not None:
+            self._wal_restart.after_commit(self._inline_connection)
         return True
 
     def _too_big_for_the_loop(self, items: Sequence[AuditOpening | _Closing]) -> bool:
