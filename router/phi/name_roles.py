@@ -15,6 +15,7 @@ words the name recognizer blocks (clinical and function words) never take a role
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 
@@ -98,14 +99,13 @@ class NameRoles:
         self, text: str, tokens: Sequence[NameToken], hits: Sequence[Hit]
     ) -> Iterator[Candidate]:
         """People by their role in the sentence; a token may be found twice (overlaps merge)."""
-        by_end = {token.end: token for token in tokens}
         labels: list[NameToken] = []
         judged: set[tuple[int, str]] = set()
         for hit in hits:
             if hit.tag == "role_start":
-                token = _token_at(tokens, hit.end - 1)
+                token = _token_starting(tokens, hit.end - 1)
             else:
-                token = by_end.get(_end_of_word_before(text, hit.end, hit.tag))
+                token = _token_ending(tokens, _end_of_word_before(text, hit.end, hit.tag))
             if token is None or (token.end, hit.tag) in judged:
                 continue
             judged.add((token.end, hit.tag))
@@ -125,25 +125,25 @@ class NameRoles:
     ) -> Iterator[Candidate]:
         """A listed word named together with a person found ("Aino, Jackson and Young",
         "Okonkwo and Brown"): a surname or first name, even a common word, is one too."""
-        names = [c for c in found if c.confidence >= _MIN_PARTNER_CONFIDENCE]
-        if not names or not lone:
-            return
-        by_start = {token.start: token for token in lone}
-        by_end = {token.end: token for token in lone}
-        for name in names:
-            for gap in _COORDINATION:
-                if text.startswith(gap, name.end):
-                    token = by_start.get(name.end + len(gap))
-                elif text.endswith(gap, 0, name.start):
-                    token = by_end.get(name.start - len(gap))
-                else:
+        for token in lone:
+            # Only a listed word too weak alone (a surname, a common word) gains; most
+            # stand apart from other names: one test each way before any lookup.
+            if token.first:
+                if not token.common:
+                    continue  # a first name alone is found already
+            elif not token.last:
+                continue
+            start, end = token.start, token.end
+            after = text.startswith(_COORDINATION, end)
+            if not (after or text.endswith(_COORDINATION, 0, start)) or token.all_caps:
+                continue
+            for name in found:
+                if name.confidence < _MIN_PARTNER_CONFIDENCE:
                     continue
-                if token is None or not token.listed or token.all_caps:
-                    continue
-                if self._may_be_person(text, token):
-                    yield Candidate(
-                        EntityType.NAME, token.start, token.end, _ROLE_CONFIDENCE, "name"
-                    )
+                gap = text[end : name.start] if after else text[name.end : start]
+                if gap in _COORDINATION and self._may_be_person(text, token):
+                    yield Candidate(EntityType.NAME, start, end, _ROLE_CONFIDENCE, "name")
+                    break
 
     def _may_be_person(self, text: str, token: NameToken) -> bool:
         key = fold(_bare(text[token.start : token.end]))
@@ -258,10 +258,17 @@ def _end_of_word_before(text: str, end: int, tag: str) -> int:
     return position
 
 
-def _token_at(tokens: Sequence[NameToken], start: int) -> NameToken | None:
-    for token in tokens:
-        if token.start == start:
-            return token
-        if token.start > start:
-            break
+def _token_starting(tokens: Sequence[NameToken], start: int) -> NameToken | None:
+    """The token that starts at `start` (tokens are in text order)."""
+    index = bisect.bisect_left(tokens, (start,))
+    if index < len(tokens) and tokens[index].start == start:
+        return tokens[index]
+    return None
+
+
+def _token_ending(tokens: Sequence[NameToken], end: int) -> NameToken | None:
+    """The token that ends at `end`: the last one to start before it."""
+    index = bisect.bisect_left(tokens, (end,)) - 1
+    if index >= 0 and tokens[index].end == end:
+        return tokens[index]
     return None

@@ -111,13 +111,16 @@ class NameRecognizer(Recognizer):
             found.extend(self._judge_run(text, run))
         yield from found
         yield from self._coordinated(text, lone)
-        cues = [hit for hit in hits if hit.tag in _CUE_TAGS]
-        if len(cues) < len(hits):
-            yield from self._roles.find(text, tokens, [h for h in hits if h.tag not in _CUE_TAGS])
         yield from self._roles.listed_with(text, lone, found)
         yield from self._lowercase.find(text)
-        for cue in sorted(set(cues), key=lambda hit: hit.end):
-            yield from self._after_cue_names(text, cue)
+        roles: list[Hit] = []
+        for hit in sorted(set(hits), key=lambda hit: hit.end):
+            if hit.tag in _CUE_TAGS:
+                yield from self._after_cue_names(text, hit)
+            else:
+                roles.append(hit)
+        if roles:
+            yield from self._roles.find(text, tokens, roles)
 
     def _runs(self, text: str, tokens: list[NameToken]) -> list[list[NameToken]]:
         runs: list[list[NameToken]] = []
@@ -139,11 +142,10 @@ class NameRecognizer(Recognizer):
     def _joins(self, text: str, previous: NameToken, token: NameToken) -> bool:
         if token.start - previous.end > self._longest_gap:
             return False  # the common case: words apart, decided without slicing the text
-        if text[previous.end - 2 : previous.end] in {"'s", "\u2019s"}:
-            return False  # a possessive ends the name: "Edi Horvat's Cautionary Tales"
         gap = text[previous.end : token.start]
         if gap in {" ", "  ", "\t"} or gap in PARTICLES:
-            return True
+            # A possessive ends the name: "Edi Horvat's Cautionary Tales".
+            return text[previous.end - 2 : previous.end] not in {"'s", "\u2019s"}
         if gap.lower() in PARTICLES:
             # "ÉLÉONORE DE SOUSA": a particle in capitals, between two names in capitals.
             return _shouted_name(previous) and _shouted_name(token)
@@ -194,7 +196,9 @@ class NameRecognizer(Recognizer):
             if strong >= 1:
                 return 0.9
             if listed >= 2 and words[0].first and words[-1].last:
-                if all(fold(text[t.start : t.end]) in self._calendar for t in words):
+                if all(t.common for t in words) and all(
+                    fold(text[t.start : t.end]) in self._calendar for t in words
+                ):
                     return None  # "April, May, June": months, not a first name and surname
                 return 0.6  # "Mark Young": two common words, in name order
             if len(words) < len(part):
