@@ -138,6 +138,14 @@ class StreetAddressRecognizer(Recognizer):
         self._house_number = re.compile(r"(?<![\w.,\-])\d{1,6}[ \t]+$")
         self._tail_token = re.compile(r"(,?[ \t]+|,)([^\W_][\w'\-]*)")
         self._words = re.compile(r"[^\s,]+")
+        # "0605 πεντέλης 210 apt. 999", "5670 r josé a madeira 1 suite 696": a house number
+        # and a street name in any case, before a number and a flat or suite.
+        self._house_and_street = re.compile(
+            r"(?:^|(?<=[\s:>]))\d{1,6}[ \t]+((?:[^\W\d_][\w.'\-]*[ \t]+){1,4})$"
+        )
+        self._number_and_flat = re.compile(
+            r"\d{1,5}[A-Za-z]?[ \t]*,?[ \t]*(?i:apt|apartment|suite|ste)\b"
+        )
         # A capitalised word right before a position, on the same line.
         self._word_before = re.compile(r"(?:^|(?<=[\s:>]))([^\W\d_][^\W\d_'\-]*)[ \t]+$")
 
@@ -304,15 +312,28 @@ class StreetAddressRecognizer(Recognizer):
         name ("Aqqusinersuaq 176 Pinto Hill") may precede what the pattern found."""
         number = self._house_number.search(text, max(0, start - 8), start)
         if number is not None:
-            return number.start()
+            return self._house_and_street_before(text, number.start())
         if not text[start : start + 1].isdigit() or text[start - 1 : start] not in {" ", "\t"}:
             return start
+        house = self._house_and_street_before(text, start)
+        if house < start:
+            return house
         for _ in range(2):
             word = self._word_before.search(text, max(0, start - 30), start)
             if word is None or not word.group(1)[0].isupper() or fold(word.group(1)) in self._prose:
                 break
             start = word.start(1)
         return start
+
+    def _house_and_street_before(self, text: str, start: int) -> int:
+        """ "0605 πεντέλης 210 apt. 999": before a number and a flat, a house number and a
+        street name, in any case (messages typed in lower case, scripts without capitals)."""
+        if not self._number_and_flat.match(text, start):
+            return start
+        house = self._house_and_street.search(text, max(0, start - 60), start)
+        if house is None or any(fold(word) in self._prose for word in house.group(1).split()):
+            return start
+        return house.start()
 
     def _before_prose(self, text: str, start: int, end: int) -> int:
         for word in self._words.finditer(text, start, end):

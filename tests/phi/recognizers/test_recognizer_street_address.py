@@ -35,6 +35,10 @@ POSITIVES = [
         "0912 P.O. Box 287 Apt. 051, Tallinn, Estonia",
     ),
     ("sent to Storgarden 52 Trajanka Forks", "Storgarden 52 Trajanka Forks"),
+    # A house number and a street name in lower case or another script before a number
+    # and a flat: messages typed in lower case, names without capitals.
+    ("user: 0605 πεντέλης 210 apt. 999", "0605 πεντέλης 210 apt. 999"),
+    ("ship to 5670 r jose a madeira 1 suite 696 please", "5670 r jose a madeira 1 suite 696"),
     (
         "12 Timms Drive Suite 215 NUNGATTA Australia last night",
         "12 Timms Drive Suite 215 NUNGATTA Australia",
