@@ -27,6 +27,7 @@ from router.phi.name_terms import (
     GREETING_PHRASES,
     GREETINGS,
     MONTHS_AND_DAYS,
+    NOTE_HEADINGS,
     RELATIVE_NOUNS,
     SPEECH_VERBS,
     VOCATIVE_FOLLOWERS,
@@ -214,8 +215,9 @@ class NameRoles:
         line_start = text.rfind("\n", 0, token.start) + 1
         if text[line_start : token.start].strip():
             return False
-        if fold(text[token.start : token.end]) in CHAT_ROLES:
-            return False
+        word = fold(text[token.start : token.end])
+        if word in CHAT_ROLES or word in NOTE_HEADINGS:
+            return False  # "Bot:", "Abd:", "Heme:": a transcript's role, a note's heading
         # What is said follows on the same line, and is not a value ("Dose: 5 mg").
         said = text[token.end : token.end + _WINDOW].lstrip(" \t")[1:].lstrip(" \t")[:1]
         return said != "" and not said.isdigit() and not said.isspace()

@@ -135,3 +135,15 @@ WORK_NOUNS = "novel novels book books album albums film films movie movies song 
 CHAT_ROLES = frozenset(
     ("bot", "user", "agent", "assistant", "system", "customer", "caller", "operator", "human")
 )
+# The headings of a note's review of systems and examination, as clinicians abbreviate
+# them: "Resp: clear", "Abd: soft", "Neuro: intact", "Ext: no edema". Before a colon such
+# a word heads a section; it is no speaker or person.
+_NOTE_HEADING_WORDS = (
+    "resp respiratory pulm pulmonary lungs lung chest cv cvs cardio cardiac "
+    "cardiovascular heart abd abdo abdomen gi gu neuro neuros neurologic neurological "
+    "psych psychiatric ext exts extrem extremities skin derm integ integumentary heent "
+    "eent ent msk musculoskeletal lymph lymphatic endo endocrine heme hem onc gyn ob "
+    "pelvic rectal breast breasts eyes eye ears nose throat mouth neck back spine "
+    "gen general constitutional const vitals vasc vascular renal mse ros pe"
+)
+NOTE_HEADINGS = frozenset(_NOTE_HEADING_WORDS.split())

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from router.phi.entities import EntityType
+from router.phi.eponyms import EponymFilter
 from router.phi.lexicon import Lexicon, fold
 from router.phi.lowercase_names import LowercaseNames
 from router.phi.name_context import (
@@ -37,6 +38,7 @@ from router.phi.name_terms import (
     CUES,
     EPONYM_FOLLOWERS,
     MONTHS_AND_DAYS,
+    NOTE_HEADINGS,
     PARTICLES,
     TITLES,
     WEAK_CUES,
@@ -51,6 +53,8 @@ from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 _UNKNOWN_WORD_CONFIDENCE = 0.55
 # The patterns' tags that announce a name after them; the others are roles (`NameRoles`).
 _CUE_TAGS = frozenset(("title", "cue", "weak"))
+# A name after a title ("Dr. Cushing's patients") is a person, even an eponym's.
+_TITLE_CONFIDENCE = 0.95
 
 
 class NameRecognizer(Recognizer):
@@ -76,6 +80,7 @@ class NameRecognizer(Recognizer):
         self._place_surnames = PlaceSurnames(lexicon, places | countries)
         self._blocked = self._reader.blocked
         self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
+        self._diseases = EponymFilter(lexicon, clinical_words)
         self._lowercase = LowercaseNames(lexicon, clinical_words, self._not_a_person)
         self._roles = NameRoles(lexicon)
         self._calendar = frozenset(MONTHS_AND_DAYS.split())
@@ -97,6 +102,14 @@ class NameRecognizer(Recognizer):
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
+        for candidate in self._candidates(text, hits):
+            if candidate.confidence < _TITLE_CONFIDENCE and self._diseases.names_a_disease(
+                text, candidate.start, candidate.end
+            ):
+                continue  # "Huntington's chorea", "Parkinson's, Crohn's": diseases
+            yield candidate
+
+    def _candidates(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
         tokens = self._reader.tokens(text)
         lone: list[NameToken] = []
         found: list[Candidate] = []
@@ -213,11 +226,10 @@ class NameRecognizer(Recognizer):
         token = words[0]
         if token.all_caps or token.common:
             return None
-        if (
-            text[token.end : token.end + 1] == ":"
-            and fold(text[token.start : token.end]) in CHAT_ROLES
-        ):
-            return None  # "Bot: Where should we send it?": a transcript's role, not a person
+        if text[token.end : token.end + 1] == ":" and self._heading(text, token):
+            # "Bot: Where should we send it?": a transcript's role; "Abd: soft": a note's
+            # heading. Neither is a person.
+            return None
         if self._not_a_person.names_a_thing(text, token.start, token.end):
             return None  # "the Glooko app", "Candida albicans": a product, an organism
         if token.first:
@@ -230,6 +242,11 @@ class NameRecognizer(Recognizer):
             return _UNKNOWN_WORD_CONFIDENCE  # "Hartvigsson", "Mehrudin"
         # A lone surname-list word ("Portal", "Hoehn") is too often something else.
         return 0.45 if token.strong else None
+
+    @staticmethod
+    def _heading(text: str, token: NameToken) -> bool:
+        word = fold(text[token.start : token.end])
+        return word in CHAT_ROLES or word in NOTE_HEADINGS
 
     def _coordinated(self, text: str, lone: list[NameToken]) -> Iterator[Candidate]:
         """Surnames listed together: "Torpy and Salinas", "Morrison, Rogers and Torres".
@@ -297,7 +314,7 @@ class NameRecognizer(Recognizer):
             end -= 1  # a sentence's full stop, not an initial's
         if self._eponym.match(text, end):
             return
-        confidence = 0.95 if is_title else (0.7 if weak else 0.85)
+        confidence = _TITLE_CONFIDENCE if is_title else (0.7 if weak else 0.85)
         yield Candidate(EntityType.NAME, start, end, confidence, self.name)
 
     def _introduced(self, word: str) -> bool:
