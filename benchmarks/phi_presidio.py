@@ -1,7 +1,9 @@
 """The public presidio-research synthetic set, mapped to Safe Harbor types.
 
-The mapping is explicit. ORGANIZATION, CREDIT_CARD, TITLE and NRP are not Safe Harbor
-identifiers: they are neutral (a detection on them is neither credited nor penalised).
+The mapping is explicit. ORGANIZATION, TITLE and NRP are not Safe Harbor identifiers by
+themselves: they are neutral (a detection on them is neither credited nor penalised). A credit
+card number is an account number (45 CFR 164.514(b)(2)(i)(J); and a unique identifying number
+under (R)), as is an IBAN.
 GPE counts as a location only below state level (countries, US states and demonyms are not
 PHI; 45 CFR 164.514(b)(2)(i)(B) names "geographic subdivisions smaller than a State"), nor
 does a two-letter code alone ("SK", "NS", "SA" under a town: a province or state; "NO": a
@@ -35,9 +37,10 @@ _DIRECT = {
     "IP_ADDRESS": "IP_ADDRESS",
     "US_DRIVER_LICENSE": "LICENSE_NUMBER",
     "IBAN_CODE": "ACCOUNT_NUMBER",
+    "CREDIT_CARD": "ACCOUNT_NUMBER",
     "DOMAIN_NAME": "URL",
 }
-_NEUTRAL = {"ORGANIZATION", "CREDIT_CARD", "TITLE", "NRP"}
+_NEUTRAL = {"ORGANIZATION", "TITLE", "NRP"}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
