@@ -44,7 +44,9 @@ from router.phi.name_terms import (
     WEAK_CUES,
 )
 from router.phi.name_tokens import KIND_CACHE_SIZE, NameToken, TokenReader
+from router.phi.nationality import Nationality
 from router.phi.not_a_person import NotAPerson
+from router.phi.organisation_context import OrganisationContext
 from router.phi.place_surnames import PlaceSurnames
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 
@@ -82,6 +84,8 @@ class NameRecognizer(Recognizer):
         self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
         self._diseases = EponymFilter(lexicon, clinical_words)
         self._lowercase = LowercaseNames(lexicon, clinical_words, self._not_a_person)
+        self._organisations = OrganisationContext(lexicon)
+        self._nationality = Nationality(countries, lexicon)
         self._roles = NameRoles(lexicon)
         self._calendar = frozenset(MONTHS_AND_DAYS.split())
         self._after_cue = re.compile(
@@ -103,11 +107,20 @@ class NameRecognizer(Recognizer):
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
         for candidate in self._candidates(text, hits):
-            if candidate.confidence < _TITLE_CONFIDENCE and self._diseases.names_a_disease(
+            if candidate.confidence < _TITLE_CONFIDENCE and self._not_a_name(
                 text, candidate.start, candidate.end
             ):
-                continue  # "Huntington's chorea", "Parkinson's, Crohn's": diseases
+                continue
             yield candidate
+
+    def _not_a_name(self, text: str, start: int, end: int) -> bool:
+        """Name-shaped, but a disease ("Huntington's chorea"), an organisation ("Allstate
+        Insurance Group"), a country in place or a nationality ("travelling to France")."""
+        return (
+            self._diseases.names_a_disease(text, start, end)
+            or self._organisations.names_one(text, start, end)
+            or self._nationality.names_one(text, start, end)
+        )
 
     def _candidates(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
         tokens = self._reader.tokens(text)
