@@ -2,7 +2,8 @@
 
 Capitals are the name recognizer's main evidence; a message typed all in lower case has
 none, so only the name lists speak there:
-- a first name then a surname, side by side ("patricia desrosiers", "olga krylova's");
+- a first name then a surname, side by side ("patricia desrosiers", "olga krylova's"), or
+  a word no list holds then a listed surname ("nijito asano");
 - a list of three or more first names ("silvana, adam, christopher and caleb");
 - a lone first name that is no English word ("selma", "kristina").
 Only texts without a single capital are read this way: elsewhere a name in lower case is
@@ -39,6 +40,7 @@ class _Word(NamedTuple):
     first: bool  # a census first name, not a common English word
     surname: bool  # could close a name: listed, or no English word
     rare: bool  # no English word, no drug
+    last: bool  # a census surname that is no English word ("asano", not "stain")
 
 
 class LowercaseNames:
@@ -80,18 +82,23 @@ class LowercaseNames:
         key = fold(value)
         lexicon = self._lexicon
         if len(key) < 3 or key in self._never or key in lexicon.common_words:
-            return _Word(start, end, False, False, False)
+            return _Word(start, end, False, False, False, False)
         listed_first = key in lexicon.first_names
         listed = listed_first or key in lexicon.last_names
         known = lexicon.vocabulary.knows(key) or "'" in key or "\u2019" in key
         unknown = not known and not listed and len(key) >= 4
         surname = listed or (unknown and _EPITHET_ENDING.search(key) is None)
-        return _Word(start, end, listed_first, surname, not known and len(key) >= 4)
+        rare = not known and len(key) >= 4
+        return _Word(
+            start, end, listed_first, surname, rare, not known and key in lexicon.last_names
+        )
 
     def _pairs(self, text: str, words: list[_Word], taken: set[int]) -> Iterator[Candidate]:
         for index in range(len(words) - 1):
             first, second = words[index], words[index + 1]
-            if first.first and second.surname and text[first.end : second.start] == " ":
+            if ((first.first and second.surname) or (first.rare and second.last)) and text[
+                first.end : second.start
+            ] == " ":
                 taken.update((index, index + 1))
                 yield self._candidate(first.start, second.end, _PAIR_CONFIDENCE)
                 continue

@@ -14,6 +14,8 @@ FOUND = [
     ("they had 3: silvana, adam and caleb.", ["silvana", "adam", "caleb"]),
     ("selma is from the billing office", ["selma"]),
     ("the visit with kristina went well", ["kristina"]),
+    # A word no list holds, then a listed surname.
+    ("have you asked tarquol nakamura about the forms?", ["tarquol nakamura"]),
 ]
 NOT_FOUND = [
     # Prose, clinical words and organisms in lower case.
@@ -24,6 +26,8 @@ NOT_FOUND = [
     "the iris and pupil look normal; rose bengal stain negative.",
     "please send the results to mark.",
     "doses at may, june and july visits",
+    # A misspelt word before a surname that is a common English word.
+    "the pateint young and healthy, no meds.",
     # A capital anywhere: the usual rules, which need a cue for a lower-case name.
     "Follow up with patricia desrosiers in a couple of months.",
 ]
