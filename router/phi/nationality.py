@@ -56,7 +56,9 @@ class Nationality:
         self._heads = frozenset(country.split()[0] for country in countries if " " in country)
 
     def names_one(self, text: str, start: int, end: int) -> bool:
-        key = fold(text[start:end])
+        key = text[start:end].lower()
+        if not key.isascii():
+            key = fold(key)
         if key in self._nationalities:
             return True
         if key in self._heads and self._country_starts(text, key, end):

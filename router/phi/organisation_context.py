@@ -76,7 +76,11 @@ class OrganisationContext:
                 run_end = match.end()
         space = text.rfind(" ", start, run_end)
         last = text[space + 1 if space >= 0 else start : run_end].rstrip(".")
-        if _organisation_word(last) and not self._person_with_surname(text[start:run_end]):
+        if (
+            last.lower() in _ORGANISATION_WORDS
+            and _organisation_word(last)
+            and not self._person_with_surname(text[start:run_end])
+        ):
             return True  # "Allstate Insurance Group", "Clark, Romero and Hall Orchestra"
         if text.startswith(_DESCRIPTION_STARTS, run_end) and _DESCRIBED.match(text, run_end):
             return True  # "Persint is an German multinational investment bank"
