@@ -5,6 +5,9 @@ of each build apart proves nothing. Here both builds run at once, each in its ow
 its own fresh database, in front of one instant upstream, and `wrk` loads them in turn, round
 after round (with the direct call measured in each round as the floor). Prints every run, then
 the median of the rounds: router CPU ms per request (from `/proc`) first, added p50 and p99.
+With `--first-token N` (streaming), each round also times N streamed requests one at a time to
+their first content chunk, for every target in turn, and the report adds the median time to
+first token over direct's.
 
     PYTHONPATH=. .venv/bin/python benchmarks/router_ab.py --old /path/to/old/checkout \\
         --new . --rounds 6 --seconds 10 --concurrency 1 --concurrency 64
@@ -47,40 +50,59 @@ def started(work: Path, upstream: Target, build: Build, database: str) -> Iterat
         )
 
 
-def measure(
-    targets: list[Target], body: Path, connections: int, rounds: int, seconds: float
-) -> dict[str, list[load.LoadResult]]:
+@dataclass
+class Runs:
+    load: dict[str, list[load.LoadResult]]
+    first_token_ms: dict[str, list[float]]  # per round: the median of its samples
+
+
+def measure(targets: list[Target], body: Path, connections: int, plan: argparse.Namespace) -> Runs:
     url_of = {target.name: f"{target.base_url}/chat/completions" for target in targets}
-    runs: dict[str, list[load.LoadResult]] = {target.name: [] for target in targets}
-    for round_number in range(rounds):
+    runs = Runs({t.name: [] for t in targets}, {t.name: [] for t in targets})
+    for round_number in range(plan.rounds):
         # Alternate the order too: the second of two back-to-back runs is not the first.
         ordered = targets if round_number % 2 == 0 else targets[::-1]
         for target in ordered:
             token = target.token("general")
-            run = load.run_wrk(url_of[target.name], body, token, connections, seconds, target.pid)
-            runs[target.name].append(run)
+            run = load.run_wrk(
+                url_of[target.name], body, token, connections, plan.seconds, target.pid
+            )
+            runs.load[target.name].append(run)
+            first = ""
+            if plan.first_token:
+                samples = load.first_token_ms(
+                    url_of[target.name], body.read_bytes(), token, plan.first_token
+                )
+                runs.first_token_ms[target.name].append(statistics.median(samples))
+                first = f" first token {statistics.median(samples):6.3f} ms"
             print(
                 f"  round {round_number + 1} c={connections:<3} {target.name:8} "
                 f"p50 {run.p50_ms:6.2f} p99 {run.p99_ms:7.2f} ms {run.rps:7.0f} req/s "
-                f"cpu {run.cpu_ms_per_request:6.3f} ms/req errors {run.errors}",
+                f"cpu {run.cpu_ms_per_request:6.3f} ms/req errors {run.errors}{first}",
                 flush=True,
             )
     return runs
 
 
-def report(runs: dict[str, list[load.LoadResult]], connections: int) -> None:
-    direct = runs["direct"]
+def report(runs: Runs, connections: int) -> None:
+    direct = runs.load["direct"]
+    first_direct = runs.first_token_ms["direct"]
     print(f"\nconcurrency {connections}, median of {len(direct)} rounds (added over direct):")
-    print(f"{'build':8} {'cpu ms/req':>10} {'+p50 ms':>8} {'+p99 ms':>8} {'req/s':>8}")
-    for name, results in runs.items():
+    print(
+        f"{'build':8} {'cpu ms/req':>10} {'+p50 ms':>8} {'+p99 ms':>8} {'req/s':>8}"
+        f" {'+first token ms':>16}"
+    )
+    for name, results in runs.load.items():
         if name == "direct":
             continue
         pairs = list(zip(results, direct, strict=True))
+        firsts = list(zip(runs.first_token_ms[name], first_direct, strict=True))
+        added_first = statistics.median(f - d for f, d in firsts) if firsts else float("nan")
         print(
             f"{name:8} {statistics.median(r.cpu_ms_per_request for r in results):10.3f} "
             f"{statistics.median(r.p50_ms - d.p50_ms for r, d in pairs):8.3f} "
             f"{statistics.median(r.p99_ms - d.p99_ms for r, d in pairs):8.3f} "
-            f"{statistics.median(r.rps for r in results):8.0f}"
+            f"{statistics.median(r.rps for r in results):8.0f} {added_first:16.3f}"
         )
     print(flush=True)
 
@@ -94,6 +116,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, action="append", help="repeatable; 1")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--first-token", type=int, default=0, help="streamed requests timed to the first token"
+    )
     args = parser.parse_args()
     builds = [Build("old", args.old.resolve()), Build("new", args.new.resolve())]
     work = Path(tempfile.mkdtemp(prefix="sr-ab-"))
@@ -112,7 +137,7 @@ def main() -> None:
                 target.pid,
             )
         for connections in args.concurrency or [1]:
-            report(measure(targets, body, connections, args.rounds, args.seconds), connections)
+            report(measure(targets, body, connections, args), connections)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,27 @@ def _event_data(event: bytes) -> bytes | None:
     return b"\n".join(lines) if lines else None
 
 
+def complete_events(buffer: bytes) -> int:
+    """How many bytes at the start of `buffer` are whole events (0: not one yet)."""
+    lf = buffer.rfind(b"\n\n")
+    crlf = buffer.rfind(b"\r\n\r\n")
+    return max(lf + 2 if lf >= 0 else 0, crlf + 4 if crlf >= 0 else 0)
+
+
+def split_data(events: bytes) -> list[bytes | None]:
+    """The `data:` payload of each of these whole events (None for one without data)."""
+    if b"\r" in events:
+        events = events.replace(b"\r\n", b"\n")
+    # Nearly every event is one `data: ...` line: that case takes no line splitting.
+    return [
+        event[5:].lstrip(b" ")
+        if event.startswith(b"data:") and b"\n" not in event
+        else _event_data(event.strip(b"\n"))
+        for event in events.split(b"\n\n")
+        if event.strip(b"\n")
+    ]
+
+
 def encode_event(payload: dict[str, object]) -> bytes:
     return b"data: " + orjson.dumps(payload) + b"\n\n"
 
