@@ -18,6 +18,7 @@ from router.backends.base import Backend
 from router.backends.openai_compatible import parse_object
 from router.backends.sse import DONE, complete_events, split_data
 
+_DONE_EVENT = b"data: [DONE]\n\n"
 _EVENT_END = re.compile(rb"\r\n\r\n|\n\n")
 
 
@@ -81,12 +82,15 @@ class EventRelay:
         return self._checked(rest.rstrip(b"\r\n") + b"\n\n")
 
     def _checked(self, events: bytes) -> bytes:
-        for index, data in enumerate(split_data(events)):
+        payloads = split_data(events)
+        for index, data in enumerate(payloads):
             if data is None:
                 continue
             if data == DONE:
                 self.done = True
                 self._pending = b""
+                if index == len(payloads) - 1 and events.endswith(_DONE_EVENT):  # the usual end
+                    return events[: -len(_DONE_EVENT)]
                 return _events_before(events, index)
             chunk = parse_object(data, self._progress.route)
             if self.first is None:

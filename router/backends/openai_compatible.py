@@ -76,6 +76,8 @@ class OpenAICompatibleBackend:
                 yield parse_object(data, self.route_name)
 
     async def stream_bytes(self, request: UpstreamRequest) -> AsyncGenerator[bytes, None]:
+        """The event stream as read from the backend (`[DONE]` included), once it has answered
+        with success; errors are raised as `UpstreamError`s, as by `stream`."""
         tried: set[str] = set()
         while True:
             replica = self._acquire(tried)
