@@ -6,8 +6,9 @@ its own fresh database, in front of one instant upstream, and `wrk` loads them i
 after round (with the direct call measured in each round as the floor). Prints every run, then
 the median of the rounds: router CPU ms per request (from `/proc`) first, added p50 and p99.
 With `--first-token N` (streaming), each round also times N streamed requests per target, one at
-a time, to their first content chunk: the targets take turns request by request, so that a
-burst of load from elsewhere hits them all alike. The report adds the median time to first
+a time, to their first content chunk (`first_token.py`: a raw socket, not httpx, whose own CPU
+inflated every target's figure under load): the targets take turns request by request, so that
+a burst of load from elsewhere hits them all alike. The report adds the median time to first
 token over direct's, and how many requests' first token came more than 2 ms after direct's
 median.
 
@@ -25,10 +26,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import orjson
 
 from benchmarks import load
+from benchmarks.first_token import FirstTokenClient
 from benchmarks.overhead import SHORT, STREAM
 from benchmarks.targets import Target, instant_upstream, router
 from tests.storage.databases import postgres_url
@@ -94,14 +95,14 @@ def first_tokens(
 ) -> dict[str, list[float]]:
     """`count` first-token times per target, the targets taking turns request by request."""
     samples: dict[str, list[float]] = {target.name: [] for target in targets}
-    with contextlib.ExitStack() as stack:
-        clients = {t.name: stack.enter_context(httpx.Client(timeout=30.0)) for t in targets}
-        headers = {t.name: load.request_headers(t.token("general")) for t in targets}
+    clients = {t.name: FirstTokenClient(url_of[t.name], body, t.token("general")) for t in targets}
+    try:
         for _ in range(count):
             for target in targets:
-                name = target.name
-                timed = load.time_first_token(clients[name], url_of[name], body, headers[name])
-                samples[name].append(timed)
+                samples[target.name].append(clients[target.name].time_ms())
+    finally:
+        for client in clients.values():
+            client.close()
     return samples
 
 

@@ -8,6 +8,9 @@ is the cost of one request with start-up and one-off costs taken out.
 
     PYTHONPATH=. .venv/bin/python benchmarks/router_callgrind.py --source /tmp/old \\
         --scenario stream --requests 10 --requests 40
+
+The cost of one streamed chunk as a model server sends them (one read and one write each): the
+difference between `--chunks 40` and `--chunks 20`, divided by 20, with `--chunk-delay-ms 20`.
 """
 
 from __future__ import annotations
@@ -63,11 +66,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, action="append", help="two counts; 10 and 40")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--chunks", type=int, default=20)
+    parser.add_argument(
+        "--chunk-delay-ms",
+        type=float,
+        default=0.0,
+        help="upstream's pause before each chunk: long enough, each chunk is a read of its own",
+    )
     args = parser.parse_args()
     small, large = sorted(args.requests or [10, 40])
     work = Path(tempfile.mkdtemp(prefix="sr-cg-"))
     body = orjson.dumps(BODIES[args.scenario])
-    with instant_upstream(work, args.chunks, 0.0) as upstream:
+    with instant_upstream(work, args.chunks, args.chunk_delay_ms) as upstream:
         env = {
             "SOVEREIGN_ROUTER_DATA_DIR": str(work / "router"),
             "SOVEREIGN_ROUTER_LOCAL_MODEL__URL": upstream.base_url,
@@ -115,6 +124,8 @@ def main() -> None:
             {
                 "source": str(args.source),
                 "scenario": args.scenario,
+                "chunks": args.chunks,
+                "chunk_delay_ms": args.chunk_delay_ms,
                 "instructions": {str(k): v for k, v in counts.items()},
                 "instructions_per_request": round(per_request),
             }

@@ -27,7 +27,7 @@ from router.policy.decision import Decision
 from router.policy.model import Policy
 from router.reidentify import ResponseRestorer
 from router.relay import EventRelay, Progress, usage_chunk, usage_of, wants_usage
-from router.stalled_clients import ClientStalled, StallGuardedStreamingResponse
+from router.stalled_clients import ClientStalled, LastChunk, StallGuardedStreamingResponse
 
 log = logging.getLogger(__name__)
 
@@ -234,12 +234,12 @@ class Dispatcher:
         first: dict[str, Any] | None,
         tail: bytes,
     ) -> bytes:
-        """The stream's last write: `tail`, the usage chunk if asked for and not yet sent, and
-        `[DONE]`."""
+        """The stream's last write, which completes the response: `tail`, the usage chunk if
+        asked for and not yet sent, and `[DONE]`."""
         if wants_usage(plan.body) and progress.usage is None:
             chunk = await usage_chunk(plan.body, plan.ctx.request_id, backend, progress, first)
             tail += encode_event(chunk)
-        return tail + encode_done()
+        return LastChunk(tail + encode_done())
 
     def _emit(
         self, chunk: dict[str, Any], progress: Progress, restorer: ResponseRestorer | None

@@ -31,6 +31,10 @@ class ClientStalled(Exception):
     """The client took nothing for the whole stall timeout."""
 
 
+class LastChunk(bytes):
+    """The relay's last chunk: it completes the response, in the same write."""
+
+
 class StallGuardedStreamingResponse(StreamingResponse):
     def __init__(
         self, content: AsyncGenerator[bytes, None], *, stall_timeout: float, **options: Any
@@ -45,7 +49,7 @@ class StallGuardedStreamingResponse(StreamingResponse):
             raise RuntimeError("a streaming response runs in a task")
         watcher = asyncio.get_running_loop().create_task(_cancel_on_disconnect(receive, task))
         try:
-            await self._stream(send)
+            await self._stream(send, watcher)
         except asyncio.CancelledError:
             if not watcher.done() or watcher.cancelled():
                 raise  # not the client's leaving: someone else's cancellation
@@ -64,20 +68,21 @@ class StallGuardedStreamingResponse(StreamingResponse):
         finally:
             watcher.cancel()
 
-    async def _stream(self, send: Send) -> None:
-        await self._guarded(
-            send,
-            {
-                "type": "http.response.start",
-                "status": self.status_code,
-                "headers": self.raw_headers,
-            },
-        )
+    async def _stream(self, send: Send, watcher: asyncio.Task[None]) -> None:
+        start = {"type": "http.response.start", "status": self.status_code}
+        await self._guarded(send, {**start, "headers": self.raw_headers})
+        complete = False
         async for chunk in self._relay:
-            await self._guarded(
-                send, {"type": "http.response.body", "body": chunk, "more_body": True}
-            )
-        await self._guarded(send, {"type": "http.response.body", "body": b"", "more_body": False})
+            if type(chunk) is LastChunk:
+                # The response is complete: uvicorn now answers `receive` with a disconnect,
+                # which is not the client's leaving, so the watcher stops before that.
+                watcher.cancel()
+                complete = True
+                await self._guarded(send, _body(chunk, more=False))
+                continue  # the relay's clean-up runs after the client has its whole answer
+            await self._guarded(send, _body(chunk, more=True))
+        if not complete:
+            await self._guarded(send, _body(b"", more=False))
 
     async def _guarded(self, send: Send, message: Message) -> None:
         # asyncio's own timeout, not anyio's cancel scope: this runs once per chunk, and the
@@ -87,6 +92,10 @@ class StallGuardedStreamingResponse(StreamingResponse):
                 await send(message)
         except TimeoutError:
             raise ClientStalled from None
+
+
+def _body(chunk: bytes, *, more: bool) -> Message:
+    return {"type": "http.response.body", "body": chunk, "more_body": more}
 
 
 async def _cancel_on_disconnect(receive: Receive, task: asyncio.Task[Any]) -> None:
