@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 
 class Endpoint(StrEnum):
@@ -45,13 +45,3 @@ class Backend(Protocol):
     async def check_health(self) -> None: ...
 
     async def aclose(self) -> None: ...
-
-
-@runtime_checkable
-class StreamsBytes(Protocol):
-    """A backend whose streams are OpenAI's server-sent events, which can be relayed as sent."""
-
-    def stream_bytes(self, request: UpstreamRequest) -> AsyncGenerator[bytes, None]:
-        """The event stream as read from the backend (`[DONE]` included), once it has answered
-        with success; errors are raised as `router.errors.UpstreamError`s."""
-        ...
