@@ -1,10 +1,18 @@
 """The public presidio-research synthetic set, mapped to Safe Harbor types.
 
-The mapping is explicit. ORGANIZATION, CREDIT_CARD, TITLE and NRP are not Safe Harbor
-identifiers: they are neutral (a detection on them is neither credited nor penalised).
+The mapping is explicit. ORGANIZATION, TITLE and NRP are not Safe Harbor identifiers by
+themselves: they are neutral (a detection on them is neither credited nor penalised). A credit
+card number is an account number (45 CFR 164.514(b)(2)(i)(J); and a unique identifying number
+under (R)), as is an IBAN.
 GPE counts as a location only below state level (countries, US states and demonyms are not
-PHI). DATE_TIME counts unless it is a bare year or a weekday. AGE counts only above 89.
+PHI; 45 CFR 164.514(b)(2)(i)(B) names "geographic subdivisions smaller than a State"), nor
+does a two-letter code alone ("SK", "NS", "SA" under a town: a province or state; "NO": a
+country). DATE_TIME counts unless it is a bare year or a weekday. AGE counts only above 89.
 Labelled values that are not PHI are unlabelled here: detecting them is a false positive.
+
+The set's generator wrote "nan" (a missing value) where a region was missing, inside
+labelled addresses ("... Suite 691 Birmensdorf nan"); a trailing "nan" is no part of the
+address and is left out of the span.
 """
 
 from __future__ import annotations
@@ -29,9 +37,10 @@ _DIRECT = {
     "IP_ADDRESS": "IP_ADDRESS",
     "US_DRIVER_LICENSE": "LICENSE_NUMBER",
     "IBAN_CODE": "ACCOUNT_NUMBER",
+    "CREDIT_CARD": "ACCOUNT_NUMBER",
     "DOMAIN_NAME": "URL",
 }
-_NEUTRAL = {"ORGANIZATION", "CREDIT_CARD", "TITLE", "NRP"}
+_NEUTRAL = {"ORGANIZATION", "TITLE", "NRP"}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
@@ -71,9 +80,16 @@ def load_presidio() -> list[Labelled] | None:
                 continue
             mapped = _map(kind, text[start:end], not_local)
             if mapped is not None:
+                end = _without_missing_value(text, start, end)
                 spans.append((start, end, mapped))
         samples.append(Labelled(text, tuple(spans), tuple(neutral), None, "presidio"))
     return samples
+
+
+def _without_missing_value(text: str, start: int, end: int) -> int:
+    """The end of a span without a trailing "nan" ("... Birmensdorf nan")."""
+    trailing = re.search(r"[\s,]+nan$", text[start:end])
+    return start + trailing.start() if trailing is not None and trailing.start() > 0 else end
 
 
 def _map(kind: str, value: str, not_local: set[str]) -> str | None:
@@ -82,7 +98,10 @@ def _map(kind: str, value: str, not_local: set[str]) -> str | None:
     if kind in _DIRECT:
         return _DIRECT[kind]
     if kind == "GPE":
-        return None if value.strip().lower() in not_local else "LOCATION"
+        bare = value.strip()
+        if bare.lower() in not_local or re.fullmatch(r"[A-Z]{2}", bare):
+            return None
+        return "LOCATION"
     if kind == "DATE_TIME":
         bare = value.strip().lower()
         if re.fullmatch(r"\d{4}", bare) or bare in _WEEKDAYS:

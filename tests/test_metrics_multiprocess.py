@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,7 +30,9 @@ from tests.support.servers import serve_in_thread
 
 REQUESTS = "sovereign_router_requests"
 BATCH = 16
-MAX_BATCHES = 12
+# The second worker may still be starting (its PHI recognizers take seconds to build on a busy
+# machine) while the first already answers: requests go on until both have served some.
+BOTH_SERVING_SECONDS = 120.0
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +87,9 @@ def test_metrics_add_up_requests_served_by_both_workers(two_workers: ServedRoute
     key = two_workers.key("general")
     directory = two_workers.data_dir / "prometheus-multiproc"
     sent = 0
+    deadline = time.monotonic() + BOTH_SERVING_SECONDS
     with ThreadPoolExecutor(max_workers=8) as pool:
-        for _ in range(MAX_BATCHES):
+        while time.monotonic() < deadline:
             list(pool.map(lambda _: _ask(two_workers, key), range(BATCH)))
             sent += BATCH
             per_worker = _requests_per_worker(directory)

@@ -30,11 +30,12 @@ from router.audit.payload import (
 from router.audit.pending import PendingClosings
 from router.audit.record import AuditClosing, AuditOpening
 from router.audit.sql_trail import AuditRecordRow
-from router.audit.store import PreparedEntry, append_entries, append_entries_async
+from router.audit.store import AsyncChainAppender, PreparedEntry, append_entries
 from router.audit.writer import GroupCommitWriter
 from router.errors import AuditUnavailable
 from router.storage.db import Database
 from router.storage.dedicated import DedicatedConnection
+from router.storage.wal_restart import WalRestart
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,9 @@ class ChainedAuditTrail:
         self._writer_connection = (
             DedicatedConnection(database) if batched and not database.is_sqlite else None
         )
+        self._appender = AsyncChainAppender(database, ring)
         inline = self._commit_inline if batched and database.is_sqlite else None
+        self._wal_restart = WalRestart(database.url) if database.is_sqlite else None
         on_loop = self._commit_async if self._writer_connection is not None else None
         self._writer: GroupCommitWriter[AuditOpening | _Closing] = GroupCommitWriter(
             self._commit,
@@ -146,7 +149,9 @@ class ChainedAuditTrail:
 
     def _commit(self, items: Sequence[AuditOpening | _Closing]) -> None:
         # Runs in a worker thread: sealing happens here, before the chain lock is taken.
-        append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+        self._appender.moved_to(None)  # if this fails, whether it committed is unknown
+        head = append_entries(self._database, self._ring, [self._prepare(item) for item in items])
+        self._appender.moved_to(head)
 
     async def _commit_async(self, items: Sequence[AuditOpening | _Closing]) -> bool:
         """PostgreSQL: commit on the event loop, which serves other requests while the
@@ -160,7 +165,7 @@ class ChainedAuditTrail:
             return False
         entries = [self._prepare(item) for item in items]
         async with self._writer_connection.use() as connection:
-            await append_entries_async(self._database, self._ring, entries, connection)
+            await self._appender.append(entries, connection)
         return True
 
     def _commit_inline(self, items: Sequence[AuditOpening | _Closing]) -> bool:
@@ -185,6 +190,8 @@ class ChainedAuditTrail:
             if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
                 return False  # rolled back; a worker thread waits for the lock instead
             raise
+        if self._wal_restart is not None:
+            self._wal_restart.after_commit(self._inline_connection)
         return True
 
     def _too_big_for_the_loop(self, items: Sequence[AuditOpening | _Closing]) -> bool:

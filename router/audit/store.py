@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Dialect, select
 
 from router.audit.chain import entry_mac
@@ -31,6 +32,11 @@ _INDEX = AuditRecordRow.__table__  # type: ignore[attr-defined]
 # `chain_locked` (purge) reads the head through SQLAlchemy; appends use plain statements.
 _HEAD_READ = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)
 _HEAD_READ_LOCKED = _HEAD_READ.with_for_update()
+# PostgreSQL only (`append_entries_async`); the names are the tables' own.
+_HEAD_MOVE = (
+    "UPDATE audit_chain_head SET seq = %s, hash = %s WHERE id = 1 AND seq = %s AND hash = %s"
+)
+_HEAD_CHECK = "SELECT 1 / count(*) FROM audit_chain_head WHERE id = 1 AND seq = %s AND hash = %s"
 _EVENT_COLUMNS = (
     "seq",
     "request_id",
@@ -78,8 +84,9 @@ def append_entries(
     ring: KeyRing,
     entries: Sequence[PreparedEntry],
     connection: Any = None,
-) -> None:
-    """Link and commit the entries, in order, in one transaction; raises if it cannot.
+) -> ChainHead:
+    """Link and commit the entries, in order, in one transaction, and return the new head;
+    raises if it cannot.
 
     On the given driver `connection`, or on one from the pool.
 
@@ -90,32 +97,90 @@ def append_entries(
     with raw.transaction(database, immediate=True, connection=connection) as cursor:
         cursor.execute(_head_read_sql(dialect, locked=not database.is_sqlite))
         seq, prev_hash = cursor.fetchone()
-        for sql, parameters in _writes(dialect, ring, entries, seq, prev_hash):
+        writes, head = _writes(dialect, ring, entries, ChainHead(seq, prev_hash))
+        for sql, parameters in [*writes, _head_update(dialect, head)]:
             cursor.executemany(sql, parameters)
+    return head
 
 
-async def append_entries_async(
-    database: Database, ring: KeyRing, entries: Sequence[PreparedEntry], connection: Any
-) -> None:
-    """`append_entries` on an asyncio driver connection (PostgreSQL): the event loop goes on
-    serving requests while the database answers, and no thread hands the work back."""
-    dialect = database.engine.dialect
-    async with raw.async_transaction(connection) as cursor:
-        await cursor.execute(_head_read_sql(dialect, locked=True))
-        seq, prev_hash = await cursor.fetchone()
-        for sql, parameters in _writes(dialect, ring, entries, seq, prev_hash):
-            await cursor.executemany(sql, parameters)
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The last entry's sequence number and hash, as a writer last saw them."""
+
+    seq: int
+    hash: str
+
+
+class AsyncChainAppender:
+    """`append_entries` on an asyncio driver connection (PostgreSQL, autocommit mode): the
+    event loop goes on serving requests while the database answers.
+
+    While this writer is the chain's only writer, it links after the head it left without
+    reading it first: the transaction is one round trip, and it checks the head is still that
+    one. If another writer (another process, another replica) moved it, nothing is written and
+    the append runs the locked way, reading the head under its row lock; it goes on that way
+    until an append finds the head where this writer left it.
+    """
+
+    def __init__(self, database: Database, ring: KeyRing) -> None:
+        self._database = database
+        self._ring = ring
+        self._left: ChainHead | None = None  # the head after this writer's last append
+        self._alone = False  # no other writer moved the head before the last append
+
+    def moved_to(self, head: ChainHead | None) -> None:
+        """This writer appended another way (in a worker thread) and left the head there;
+        None: it does not know where the head is."""
+        self._left = head
+
+    async def append(self, entries: Sequence[PreparedEntry], connection: Any) -> None:
+        dialect = self._database.engine.dialect
+        left = self._left
+        self._left = None  # unknown until this append is known to have committed
+        if self._alone and left is not None:
+            writes, head = _writes(dialect, self._ring, entries, left)
+            try:
+                await raw.async_statements(connection, _after_known_head(left, head, writes))
+            except (psycopg.errors.DivisionByZero, psycopg.errors.UniqueViolation):
+                self._alone = False  # the head had moved: nothing was written
+            else:
+                self._left = head
+                return
+        async with raw.async_transaction(connection) as cursor:
+            await cursor.execute(_head_read_sql(dialect, locked=True))
+            found = ChainHead(*await cursor.fetchone())
+            writes, head = _writes(dialect, self._ring, entries, found)
+            for sql, parameters in [*writes, _head_update(dialect, head)]:
+                await cursor.executemany(sql, parameters)
+        self._alone = found == left
+        self._left = head
+
+
+def _after_known_head(
+    known: ChainHead, new: ChainHead, writes: Writes
+) -> list[tuple[str, Sequence[Any]]]:
+    """The statements of an append after `known`, the head moved first: its row lock is what
+    the locked way takes first too, so two writers never wait on each other in a cycle. If
+    the head was no longer `known`, the update changes no row and the check after it divides
+    by zero, which rolls the whole transaction back."""
+    return [
+        (_HEAD_MOVE, (new.seq, new.hash, known.seq, known.hash)),
+        (_HEAD_CHECK, (new.seq, new.hash)),
+        *((sql, row) for sql, rows in writes for row in rows),
+    ]
 
 
 Writes = list[tuple[str, list[tuple[Any, ...]]]]
 
 
 def _writes(
-    dialect: Dialect, ring: KeyRing, entries: Sequence[PreparedEntry], seq: int, prev_hash: str
-) -> Writes:
-    """The statements that link `entries` after the head (seq, prev_hash), in order."""
+    dialect: Dialect, ring: KeyRing, entries: Sequence[PreparedEntry], head: ChainHead
+) -> tuple[Writes, ChainHead]:
+    """The inserts and updates that link `entries` after `head`, in order, and the new head
+    (moving the head row itself is left to the caller)."""
     key_id = ring.active_id
     chain_key = ring.chain_key(key_id)
+    seq, prev_hash = head.seq, head.hash
     rows = []
     for entry in entries:
         seq += 1
@@ -132,12 +197,13 @@ def _writes(
         rows.append(_event_row(seq, entry, key_id, digest, prev_hash, entry_hash))
         prev_hash = entry_hash
     events = raw.insert(dialect, _EVENTS, _EVENT_COLUMNS)
-    head = raw.update(dialect, _HEAD, ("seq", "hash"), "id")
-    return [
-        (events.sql, events.parameters_of(rows)),
-        *_index_writes(dialect, entries),
-        (head.sql, head.parameters_of([{"seq": seq, "hash": prev_hash, "id": 1}])),
-    ]
+    writes = [(events.sql, events.parameters_of(rows)), *_index_writes(dialect, entries)]
+    return writes, ChainHead(seq, prev_hash)
+
+
+def _head_update(dialect: Dialect, head: ChainHead) -> tuple[str, list[tuple[Any, ...]]]:
+    update = raw.update(dialect, _HEAD, ("seq", "hash"), "id")
+    return update.sql, update.parameters_of([{"seq": head.seq, "hash": head.hash, "id": 1}])
 
 
 @functools.cache

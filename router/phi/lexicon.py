@@ -30,6 +30,13 @@ def fold(token: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def english_letters(token: str) -> bool:
+    """Whether a word is written only in letters English words use (Latin-1: "café",
+    "naïve"). "Bašić" folds to "basic" but is no English word: letters such as "š", "ł" or
+    "ő" belong to other languages' words and names."""
+    return token.isascii() or all(ord(char) <= 0xFF for char in token)
+
+
 # The share of a sex's population that makes a first name frequent (see the docstring).
 _FREQUENT_PERCENT = 0.08
 

@@ -25,6 +25,8 @@ _PAIR_CONFIDENCE = 0.6
 _LIST_CONFIDENCE = 0.6
 _LONE_CONFIDENCE = 0.55
 _CONJUNCTIONS = frozenset(("and", "or"))
+# A middle initial between two words, with or without its full stop: " p ", " t. ".
+_INITIAL = re.compile(r" [a-z]\.? ")
 _LIST_GAPS = frozenset((", ", ", and ", " and ", ", or ", " or ", " & ", ","))
 # Latin endings of species epithets ("candida albicans", "candida glabrata"): such a
 # second word makes a genus and species, not a first name and a surname.
@@ -92,6 +94,19 @@ class LowercaseNames:
             if first.first and second.surname and text[first.end : second.start] == " ":
                 taken.update((index, index + 1))
                 yield self._candidate(first.start, second.end, _PAIR_CONFIDENCE)
+                continue
+            if index + 2 >= len(words) or second.end - second.start != 1:
+                continue
+            # "emidio p lombardo", "hyuuma t. maida": a middle initial between two words
+            # that are names or no English word marks a name even in lower case.
+            third = words[index + 2]
+            if (
+                (first.first or first.rare)
+                and third.surname
+                and _INITIAL.fullmatch(text, first.end, third.start)
+            ):
+                taken.update((index, index + 2))
+                yield self._candidate(first.start, third.end, _PAIR_CONFIDENCE)
 
     def _lists(self, text: str, words: list[_Word], taken: set[int]) -> Iterator[Candidate]:
         run: list[int] = []

@@ -72,7 +72,7 @@ PARTICLES = frozenset(
     )
 )
 EPONYM_FOLLOWERS = (
-    r"(?:'s)?\s+(?:disease|syndrome|palsy|sign|test|criteria|score|scale|classification|"
+    r"(?:'s)?[ \t]+(?:disease|syndrome|palsy|sign|test|criteria|score|scale|classification|"
     r"maneuver|manoeuvre|procedure|reflex|esophagus|sarcoma|lymphoma|phenomenon|ulcer|"
     r"fracture|tumou?r|law|rule|equation|formula|index|protocol|method|technique|operation|"
     r"repair|type|stage|grade|position|node|cell|cells|virus|ratio|species|spp)\b"
@@ -102,3 +102,48 @@ COMPASS_WORDS = frozenset(
 # Words that start an address, so a name after a title stops before them ("Mrs. Jennifer
 # Alcaraz Suite 541").
 ADDRESS_UNITS = frozenset(("suite", "apt", "apartment", "unit", "box"))
+
+# Roles a person takes in a sentence (router/phi/name_roles.py).
+# Verbs whose subject is a person: "Marcello shouted at the nurse", "Medina said".
+SPEECH_VERBS = (
+    "said says asked asks told tells shouted shouts replied replies yelled yells whispered "
+    "screamed explained explains answered answers insisted insists laughed sighed nodded "
+    "smiled wrote writes"
+)
+# What follows a name and a comma when the name is the one spoken to: "Medina, can I ...".
+VOCATIVE_FOLLOWERS = (
+    "can could would will please do did are is have what where when how why i you we "
+    "thanks thank let's come wait look listen stop don't"
+)
+# Words that greet or thank the one named after them: "Thanks, Guy", "Hi Will,", "thank
+# you Faith", "good morning Faith".
+GREETINGS = "thanks thank hi hello hey dear cheers bye goodbye"
+GREETING_PHRASES = ("thank you", "good morning", "good afternoon", "good evening")
+# Whose relative, home or belongings: "Medina's wife", "Ferreira's house".
+RELATIVE_NOUNS = (
+    "daughter daughters son sons wife husband mother father mom mum dad brother sister "
+    "parents children child kids kid baby boyfriend girlfriend partner fiance fiancee "
+    "friend grandson granddaughter grandmother grandfather niece nephew cousin aunt uncle "
+    "widow widower spouse caregiver guardian house home apartment address phone birthday "
+    "funeral wedding"
+)
+# After "the" and a surname, a family ("the Medina family") ...
+FAMILY_NOUNS = "family families household residence twins kids children brothers sisters"
+# ... or an author's or an artist's work ("the Ferreira novel").
+WORK_NOUNS = "novel novels book books album albums film films movie movies song songs poem play"
+# The roles of a chat transcript: "Bot: Where should we send it? User: ...".
+CHAT_ROLES = frozenset(
+    ("bot", "user", "agent", "assistant", "system", "customer", "caller", "operator", "human")
+)
+# The headings of a note's review of systems and examination, as clinicians abbreviate
+# them: "Resp: clear", "Abd: soft", "Neuro: intact", "Ext: no edema". Before a colon such
+# a word heads a section; it is no speaker or person.
+_NOTE_HEADING_WORDS = (
+    "resp respiratory pulm pulmonary lungs lung chest cv cvs cardio cardiac "
+    "cardiovascular heart abd abdo abdomen gi gu neuro neuros neurologic neurological "
+    "psych psychiatric ext exts extrem extremities skin derm integ integumentary heent "
+    "eent ent msk musculoskeletal lymph lymphatic endo endocrine heme hem onc gyn ob "
+    "pelvic rectal breast breasts eyes eye ears nose throat mouth neck back spine "
+    "gen general constitutional const vitals vasc vascular renal mse ros pe"
+)
+NOTE_HEADINGS = frozenset(_NOTE_HEADING_WORDS.split())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from router.phi.lexicon import Lexicon, fold
+from router.phi.lexicon import Lexicon, english_letters, fold
 from router.phi.name_context import bare_middle_initial
 from router.phi.name_terms import (
     FUNCTION_WORDS,
@@ -78,11 +78,14 @@ class TokenReader:
         self._weekdays_and_months = frozenset(MONTHS_AND_DAYS.split())
         self._place_words = frozenset(PLACE_WORDS.split())
         self._particles = frozenset(word for particle in PARTICLES for word in particle.split())
-        # Capitalised tokens, Unicode-aware ("Jos\u00e9", "O'Brien", "Smith-Jones").
+        # Capitalised tokens, Unicode-aware ("Jos\u00e9", "O'Brien", "Smith-Jones"; capitals
+        # of the Latin extensions too: "\u017divkovi\u0107", "\u0141ukasz"; their lower-case
+        # letters are matched as well and skipped by `_kind`).
         # The word boundary is asserted after the first letter, not before it, so that `re`
         # can skip ahead to the next capital instead of trying every position (2x faster).
         self._capitalised = re.compile(
-            r"[A-Z\u00c0-\u00de](?<=\b.)[^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
+            r"[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff](?<=\b.)[^\W\d_]*"
+            r"(?:['\u2019\-][^\W\d_]+)*"
         )
         # The same tokens in an ASCII text, where a letter is [A-Za-z] and neither the
         # accented capitals nor the typographic apostrophe occur: `re` tests a range of
@@ -156,6 +159,8 @@ class TokenReader:
         key = fold(bare)
         if key in self.blocked or key in self._countries:
             return False
+        if not english_letters(bare):
+            return True  # "Bašić" is not "basic"
         vocabulary = self._lexicon.vocabulary
         return not any(vocabulary.knows(part) for part in key.split("-") if part)
 
@@ -166,4 +171,5 @@ class TokenReader:
         parts = key.replace("\u2019", "'").split("-")
         first = key in lexicon.first_names or parts[0] in lexicon.first_names
         last = key in lexicon.last_names or parts[-1] in lexicon.last_names
-        return first, last, key in lexicon.common_words, key in self._weekdays_and_months
+        common = key in lexicon.common_words and english_letters(value)
+        return first, last, common, key in self._weekdays_and_months

@@ -11,6 +11,7 @@ What counts as known:
 - Drug names, generic and brand ("Toradol", "Xarelto"): `data/drug_names.txt.gz`, made by
   `scripts/gen_drug_names.py` from the dictionary of `drug-named-entity-recognition` 2.0.9
   (MIT; DrugBank, NHS, MeSH and MedlinePlus names).
+- English words written with accents ("café", "fiancé"), whatever their count.
 - Biomedical word endings: organisms ("Staphylococcus", "Klebsiella"), and the
   diagnosis, procedure and drug-stem endings of `health_terms`.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -57,7 +59,7 @@ class Vocabulary:
     def load(cls, english_counts: dict[str, int]) -> Vocabulary:
         english = frozenset(
             word for word, count in english_counts.items() if count >= KNOWN_WORD_MIN_COUNT
-        )
+        ) | _loanwords(english_counts)
         endings = "|".join([_ORGANISM_ENDINGS, *HEALTH_SUFFIXES.values()])
         return cls(english, _drug_words(), re.compile(rf"(?:{endings})s?$"))
 
@@ -83,6 +85,18 @@ def name_shaped(value: str) -> str | None:
     if any(char.isupper() for char in bare[1:]) and _NAME_PREFIX.match(bare) is None:
         return None
     return bare
+
+
+def _loanwords(english_counts: dict[str, int]) -> frozenset[str]:
+    """English words written with their accents ("café", "fiancé", "entrée"), folded as
+    tokens are looked up ("cafe"). The dictionary holds few of them, each seen rarely: at
+    any count they are words, not names."""
+    return frozenset(
+        "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        for word in english_counts
+        # Latin-1 letters only (as `lexicon.english_letters`): "café", not "dvořák".
+        if not word.isascii() and "'" not in word and all(ord(c) <= 0xFF for c in word)
+    )
 
 
 def _american_spellings(key: str) -> Iterable[str]:

@@ -11,7 +11,9 @@ one: the next transaction after PostgreSQL returns works. A connection lost with
 network partition) fails the transaction that meets it, and the next one connects again.
 
 Made from the engine's URL with the dialect's own connection arguments (and type adapters),
-so it reaches the same database as the pool, and parameters convert the same way.
+so it reaches the same database as the pool, and parameters convert the same way. It is in
+autocommit mode: a transaction is asked for explicitly (`connection.transaction()`), and a
+single query needs no BEGIN and COMMIT of its own (`raw.async_statements`).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class DedicatedConnection:
         if connection is None:
             engine = self._database.engine
             args, options = engine.dialect.create_connect_args(engine.url)
-            connection = await psycopg.AsyncConnection.connect(*args, **options)
+            connection = await psycopg.AsyncConnection.connect(*args, **options, autocommit=True)
             self._connection = connection
         try:
             yield connection

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from sqlalchemy import Dialect, Table
 
 from router.storage.db import Database
@@ -100,18 +101,31 @@ def transaction(
 
 @asynccontextmanager
 async def async_transaction(connection: Any) -> AsyncIterator[Any]:
-    """`transaction()` on an asyncio driver connection (psycopg's), pipelined the same way."""
-    try:
-        async with connection.pipeline():
-            cursor = connection.cursor()
-            try:
-                yield cursor
-            finally:
-                await cursor.close()
-            await connection.commit()
-    except BaseException:
-        await connection.rollback()
-        raise
+    """`transaction()` on an asyncio driver connection (psycopg's, in autocommit mode), pipelined
+    the same way: BEGIN goes out with the first statement, COMMIT with the last."""
+    async with connection.pipeline(), connection.transaction():
+        cursor = connection.cursor()
+        try:
+            yield cursor
+        finally:
+            await cursor.close()
+
+
+async def async_statements(
+    connection: Any, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> None:
+    """Run `statements` as one transaction in one round trip, or raise having changed nothing.
+
+    On psycopg's asyncio connection in autocommit mode: the values are bound on the client and
+    the statements sent as one simple query, which PostgreSQL runs as one implicit transaction
+    (an error in any statement rolls back all of them). No BEGIN, no COMMIT, no result to wait
+    for in between: the whole transaction is a single exchange with the server.
+    """
+    async with psycopg.AsyncClientCursor(connection) as cursor:
+        # Bound one statement at a time: the driver caches the parsing of a statement of up to
+        # 50 parameters, and a whole transaction's text has more.
+        sql = "; ".join(cursor.mogrify(statement, values) for statement, values in statements)
+        await cursor.execute(sql)
 
 
 def _placeholder(dialect: Dialect) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -57,7 +58,14 @@ def commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             yield cursor
         counted.append(1)
 
+    real_statements = raw.async_statements
+
+    async def counting_statements(connection: Any, statements: Any) -> None:
+        await real_statements(connection, statements)
+        counted.append(1)
+
     monkeypatch.setattr(raw, "transaction", counting)
+    monkeypatch.setattr(raw, "async_statements", counting_statements)
     monkeypatch.setattr(raw, "async_transaction", counting_async)
     return counted
 
@@ -271,4 +279,30 @@ async def test_only_batches_with_small_bodies_are_committed_on_the_event_loop(
         ("req-1", "open"),
         ("req-1", "close"),
     ]
+    assert verify_chain(sqlite_db, ring).intact
+
+
+async def test_the_opening_that_checkpointed_the_wal_also_started_it_over(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """The next request's commit would otherwise pay the restart's fsync."""
+    ring = dev_ring(tmp_path)
+    chained = trail(sqlite_db, ring)
+    path = Path(sqlite_db.engine.url.database or "")
+    wal = path.parent / f"{path.name}-wal"
+
+    def restarts() -> int:
+        return int.from_bytes(wal.read_bytes()[12:16], "big")
+
+    await chained.open(opening("req-first"))
+    checkpoints = 0
+    for index in range(60):  # about 12 MiB of WAL: SQLite checkpoints every 4 MiB
+        os.utime(path, ns=(0, 0))  # a checkpoint, and only a checkpoint, writes the file
+        before = restarts()
+        await chained.open(opening(f"req-{index}", body=os.urandom(200_000)))
+        if os.stat(path).st_mtime_ns != 0:
+            checkpoints += 1
+            assert restarts() == before + 1, f"request {index} checkpointed but left the WAL"
+    await chained.aclose()
+    assert checkpoints >= 2
     assert verify_chain(sqlite_db, ring).intact

@@ -55,6 +55,8 @@ _TRAVEL_CUES = (
     r"flew|flying|drove|driving|travell?ed|travell?ing|returned|emigrated|immigrated|"
     r"arrived|moved\s+here|moved\s+back|originally|hometown|home\s+town"
 )
+# A home town named right after the words ("her home city Station Nord").
+_HOME_CUES = r"home\s+city|home\s*town|native\s+(?:city|town|village)"
 # A capitalised place and a postcode after a preposition, gazetteer or not: "in Quinta de
 # São Tiago 3610-114", "in ÖVERTURINGEN 840 24".
 _PARTICLES = "de|da|do|dos|das|del|la|le|les|di|du|van|von|am|an|im|sur|en"
@@ -76,7 +78,7 @@ _EPONYM_AFTER = re.compile(r"\s+(?:disease|syndrome|virus|fever|palsy|criteria|s
 # Tags whose hit starts with a cue or a label before the place.
 _CUED = frozenset({"cue", "field"})
 # Tags reported without a start: the place is read around the hit.
-_READ_IN_PYTHON = frozenset({"preposition", "travel", "place_postcode"})
+_READ_IN_PYTHON = frozenset({"preposition", "travel", "place_postcode", "above_country"})
 # Form fields that hold a place: "Where: Unionville", "Place of birth: Kenosha".
 _PLACE_FIELDS = r"where|city|town|hometown|birthplace|place\s+of\s+birth|born\s+in"
 # A postcode after a place: "in Acquapendente 01021", "ÖVERTURINGEN 840 24", "3610-114".
@@ -100,7 +102,17 @@ class CityRecognizer(Recognizer):
         state_names = frozenset(name.lower() for name in US_STATE_NAMES.split("|"))
         self._not_local = state_names | self._gazetteer.countries
         self._leading_noise = re.compile(rf"(?:(?:{_LEADING_NOISE})\s+)+", re.IGNORECASE)
+        self._leading_noise_words = frozenset(_LEADING_NOISE.split("|"))
         self._postcode_after = re.compile(_POSTCODE_AFTER)
+        # "EBEN\nAustria", "75001 Paris\nFrance": the line of a postal address above its
+        # country or state; one to three capitalised words or a postcode, no sentence.
+        self._country_lines = "|".join(
+            re.escape(name) for name in sorted(self._not_local, key=len, reverse=True)
+        )
+        self._town_line = re.compile(
+            r"[ \t]*(?P<town>(?:\d{3,6}[ \t]+)?(?=[^\W\d_a-z])[^\W\d_][\w'\-]*"
+            r"(?:[ \t]+(?=[^\W\d_a-z])[^\W\d_][\w'\-]*){0,2}(?:[ \t,]+\d{3,6})?)[ \t,]*\n"
+        )
         # "returned to Oncology", "arrived at ED": departments and clinical words are not
         # destinations.
         self._not_destination = (
@@ -141,6 +153,20 @@ class CityRecognizer(Recognizer):
             ),
             # The end of "flew to N": the place is read from there (no start tracking).
             Pattern("travel", rf"\b(?i:{_TRAVEL_CUES})\s+(?i:to|from|in|at)\s+[A-Z]", max_length=0),
+            # "her home city Station Nord", "hometown: Marindia": a home named without a
+            # preposition.
+            Pattern(
+                "travel",
+                rf"\b(?i:{_HOME_CUES})(?:[ \t]+(?i:is|was))?[ \t]*:?[ \t]+[A-Z]",
+                max_length=0,
+            ),
+            # The end of a line holding only a country or a state: the line above may be
+            # the town of a postal address.
+            Pattern(
+                "above_country",
+                rf"\n[ \t]*(?i:{self._country_lines})[ \t]*(?:\n|$)",
+                max_length=0,
+            ),
             # The end of "in K": the gazetteer is consulted on the words that follow.
             Pattern("preposition", rf"\b(?:{_PLACE_PREPOSITIONS})\s+[A-Z]", max_length=0),
             Pattern(
@@ -158,6 +184,8 @@ class CityRecognizer(Recognizer):
                 yield from self._destination(text, hit.end - 1)
             elif hit.tag == "place_postcode":
                 yield from self._place_before_postcode(text, hit.end)
+            elif hit.tag == "above_country":
+                yield from self._town_above(text, hit.end)
         located = [hit for hit in hits if hit.tag not in _READ_IN_PYTHON]
         for hit in drop_nested(longest_per_start(located)):
             segment = text[hit.start : hit.end]
@@ -203,6 +231,23 @@ class CityRecognizer(Recognizer):
             return
         yield Candidate(EntityType.LOCATION, start, self._with_postcode(text, end), 0.7, self.name)
 
+    def _town_above(self, text: str, end: int) -> Iterator[Candidate]:
+        """The town on the line above a country's line ("EBEN\nAustria")."""
+        country_line = text.rfind("\n", 0, end - 1 if text[end - 1 : end] == "\n" else end)
+        if country_line <= 0:
+            return
+        line_start = text.rfind("\n", 0, country_line) + 1
+        town = self._town_line.fullmatch(text, line_start, country_line + 1)
+        if town is None:
+            return
+        place = town.group("town")
+        words = [fold(word) for word in place.split() if not word.isdigit()]
+        if " ".join(words) in self._not_local or words[0] in self._not_destination:
+            return  # "Canada\nUSA", "Oncology\nGermany"; a town in capitals is usual here
+        if any(word in self._leading_noise_words for word in words):
+            return  # "Flew back from\nFrance": prose broken over lines
+        yield Candidate(EntityType.LOCATION, town.start("town"), town.end("town"), 0.6, self.name)
+
     def _place_before_postcode(self, text: str, end: int) -> Iterator[Candidate]:
         """ "in Quinta de São Tiago 3610-114": the place and postcode that end at `end`."""
         match = self._place_and_postcode.search(text, max(0, end - 80), end)
@@ -215,8 +260,8 @@ class CityRecognizer(Recognizer):
 
     def _is_destination(self, place: str) -> bool:
         first = place.split()[0]
-        if first.endswith(".") or (first.isupper() and len(first) <= 4):
-            return False  # "Dr. Smith", "ED", "ICU"
+        if first.endswith(".") or (first.isupper() and len(first) <= 4 and first.isascii()):
+            return False  # "Dr. Smith", "ED", "ICU"; not "ΚΑΤΩ" (Greek for "lower")
         return fold(first) not in self._not_destination
 
     @staticmethod

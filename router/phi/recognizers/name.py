@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from router.phi.entities import EntityType
+from router.phi.eponyms import EponymFilter
 from router.phi.lexicon import Lexicon, fold
 from router.phi.lowercase_names import LowercaseNames
 from router.phi.name_context import (
@@ -29,11 +30,15 @@ from router.phi.name_context import (
     introduces_name,
     trim_shouted_words,
 )
+from router.phi.name_roles import NameRoles
 from router.phi.name_terms import (
     ADDRESS_UNITS,
+    CHAT_ROLES,
     COMPASS_WORDS,
     CUES,
     EPONYM_FOLLOWERS,
+    MONTHS_AND_DAYS,
+    NOTE_HEADINGS,
     PARTICLES,
     TITLES,
     WEAK_CUES,
@@ -46,6 +51,10 @@ from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 # Below the 0.75 of a census first name, above the 0.5 threshold: an unknown capitalised
 # word alone is weaker evidence than a listed name.
 _UNKNOWN_WORD_CONFIDENCE = 0.55
+# The patterns' tags that announce a name after them; the others are roles (`NameRoles`).
+_CUE_TAGS = frozenset(("title", "cue", "weak"))
+# A name after a title ("Dr. Cushing's patients") is a person, even an eponym's.
+_TITLE_CONFIDENCE = 0.95
 
 
 class NameRecognizer(Recognizer):
@@ -71,7 +80,10 @@ class NameRecognizer(Recognizer):
         self._place_surnames = PlaceSurnames(lexicon, places | countries)
         self._blocked = self._reader.blocked
         self._eponym = re.compile(EPONYM_FOLLOWERS, re.IGNORECASE)
+        self._diseases = EponymFilter(lexicon, clinical_words)
         self._lowercase = LowercaseNames(lexicon, clinical_words, self._not_a_person)
+        self._roles = NameRoles(lexicon)
+        self._calendar = frozenset(MONTHS_AND_DAYS.split())
         self._after_cue = re.compile(
             r"[\s.:,?]{0,3}((?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
             r"(?:,?[ \t]+(?:[^\W\d_]\.|[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)){0,3})"
@@ -86,11 +98,21 @@ class NameRecognizer(Recognizer):
             # pattern takes in that capital: "for the" and "with a" never reach Python.
             # It ends one past the capital (non-ASCII capitals are "A" in the scanned text).
             Pattern("weak", rf"\b(?i:{WEAK_CUES})\b[\s.:,?]{{0,3}}[A-Z]", max_length=0),
+            *self._roles.patterns(),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
+        for candidate in self._candidates(text, hits):
+            if candidate.confidence < _TITLE_CONFIDENCE and self._diseases.names_a_disease(
+                text, candidate.start, candidate.end
+            ):
+                continue  # "Huntington's chorea", "Parkinson's, Crohn's": diseases
+            yield candidate
+
+    def _candidates(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
         tokens = self._reader.tokens(text)
         lone: list[NameToken] = []
+        found: list[Candidate] = []
         for run in self._runs(text, tokens):
             if len(run) == 1:
                 token = run[0]
@@ -99,11 +121,19 @@ class NameRecognizer(Recognizer):
                 # token is a name only if it is a listed, uncommon, not shouted word.
                 if not token.alone:
                     continue
-            yield from self._judge_run(text, run)
+            found.extend(self._judge_run(text, run))
+        yield from found
         yield from self._coordinated(text, lone)
+        yield from self._roles.listed_with(text, lone, found)
         yield from self._lowercase.find(text)
-        for cue in sorted(set(hits), key=lambda hit: hit.end):
-            yield from self._after_cue_names(text, cue)
+        roles: list[Hit] = []
+        for hit in sorted(set(hits), key=lambda hit: hit.end):
+            if hit.tag in _CUE_TAGS:
+                yield from self._after_cue_names(text, hit)
+            else:
+                roles.append(hit)
+        if roles:
+            yield from self._roles.find(text, tokens, roles)
 
     def _runs(self, text: str, tokens: list[NameToken]) -> list[list[NameToken]]:
         runs: list[list[NameToken]] = []
@@ -127,7 +157,8 @@ class NameRecognizer(Recognizer):
             return False  # the common case: words apart, decided without slicing the text
         gap = text[previous.end : token.start]
         if gap in {" ", "  ", "\t"} or gap in PARTICLES:
-            return True
+            # A possessive ends the name: "Edi Horvat's Cautionary Tales".
+            return text[previous.end - 2 : previous.end] not in {"'s", "\u2019s"}
         if gap.lower() in PARTICLES:
             # "ÉLÉONORE DE SOUSA": a particle in capitals, between two names in capitals.
             return _shouted_name(previous) and _shouted_name(token)
@@ -178,6 +209,10 @@ class NameRecognizer(Recognizer):
             if strong >= 1:
                 return 0.9
             if listed >= 2 and words[0].first and words[-1].last:
+                if all(t.common for t in words) and all(
+                    fold(text[t.start : t.end]) in self._calendar for t in words
+                ):
+                    return None  # "April, May, June": months, not a first name and surname
                 return 0.6  # "Mark Young": two common words, in name order
             if len(words) < len(part):
                 if any(t.all_caps and not t.strong and t.end - t.start <= 4 for t in words):
@@ -191,6 +226,10 @@ class NameRecognizer(Recognizer):
         token = words[0]
         if token.all_caps or token.common:
             return None
+        if text[token.end : token.end + 1] == ":" and self._heading(text, token):
+            # "Bot: Where should we send it?": a transcript's role; "Abd: soft": a note's
+            # heading. Neither is a person.
+            return None
         if self._not_a_person.names_a_thing(text, token.start, token.end):
             return None  # "the Glooko app", "Candida albicans": a product, an organism
         if token.first:
@@ -203,6 +242,11 @@ class NameRecognizer(Recognizer):
             return _UNKNOWN_WORD_CONFIDENCE  # "Hartvigsson", "Mehrudin"
         # A lone surname-list word ("Portal", "Hoehn") is too often something else.
         return 0.45 if token.strong else None
+
+    @staticmethod
+    def _heading(text: str, token: NameToken) -> bool:
+        word = fold(text[token.start : token.end])
+        return word in CHAT_ROLES or word in NOTE_HEADINGS
 
     def _coordinated(self, text: str, lone: list[NameToken]) -> Iterator[Candidate]:
         """Surnames listed together: "Torpy and Salinas", "Morrison, Rogers and Torres".
@@ -257,7 +301,7 @@ class NameRecognizer(Recognizer):
                 if len(accepted) >= KIND_CACHE_SIZE:
                     accepted.clear()
                 accepted[key] = verdict
-            if not verdict and not (introduces and self._reader.unknown_word(key[0].rstrip("."))):
+            if not verdict and not (introduces and self._introduced(key[0].rstrip("."))):
                 break
             after_comma = bool(taken) and "," in text[taken[-1][1] : word.start()]
             if after_comma and fold(word.group()) not in self._lexicon.first_names:
@@ -270,20 +314,36 @@ class NameRecognizer(Recognizer):
             end -= 1  # a sentence's full stop, not an initial's
         if self._eponym.match(text, end):
             return
-        confidence = 0.95 if is_title else (0.7 if weak else 0.85)
+        confidence = _TITLE_CONFIDENCE if is_title else (0.7 if weak else 0.85)
         yield Candidate(EntityType.NAME, start, end, confidence, self.name)
+
+    def _introduced(self, word: str) -> bool:
+        """After "my name is": a word no list holds, even in lower case ("vitoria"), or a
+        capitalised listed name, even a common word ("His last name is Bell")."""
+        if self._reader.unknown_word(word):
+            return True
+        return word[:1].isupper() and _listed(self._lexicon, fold(word))
 
     def _accept_after_cue(
         self, word: str, *, is_title: bool, weak: bool, first: bool = True
     ) -> bool:
         bare = word.rstrip(".")
-        key = fold(bare)
+        # Looked up without a possessive: "i'm roberto's daughter".
+        key = fold(bare.removesuffix("'s").removesuffix("\u2019s"))
         if not bare or key in self._blocked or (not first and key in ADDRESS_UNITS):
             return False  # "Mrs. Jennifer Alcaraz Suite 541": the address starts there
         if not is_title and self._not_a_person.is_system(bare):
             return False  # "from Meditech", configured as a system; "Dr. Meditech" is a person
         capitalised = bare[0].isupper()
-        listed = key in self._lexicon.first_names or key in self._lexicon.last_names
+        lexicon = self._lexicon
+        listed = key in lexicon.first_names or key in lexicon.last_names
+        parts = key.split("-")
+        if not listed and len(parts) > 1:
+            # "says Virta-aho", "Smith-Jones": listed names, or one joined to a word no list
+            # holds; not an English word joined to one ("Non-Hodgkin").
+            listed = any(_listed(lexicon, p) for p in parts) and all(
+                _listed(lexicon, p) or not lexicon.vocabulary.knows(p) for p in parts
+            )
         if len(bare) == 1:
             # "J. Smith", or a middle initial without its full stop ("Ruth R Montez").
             return capitalised and (word.endswith(".") or (not first and bare != "I"))
@@ -299,3 +359,7 @@ class NameRecognizer(Recognizer):
 def _shouted_name(token: NameToken) -> bool:
     """A word in capitals that may be part of a name: listed or in no list, not common."""
     return token.all_caps and (token.listed or token.unknown) and not token.common
+
+
+def _listed(lexicon: Lexicon, key: str) -> bool:
+    return key in lexicon.first_names or key in lexicon.last_names

@@ -138,6 +138,20 @@ class StreetAddressRecognizer(Recognizer):
         self._house_number = re.compile(r"(?<![\w.,\-])\d{1,6}[ \t]+$")
         self._tail_token = re.compile(r"(,?[ \t]+|,)([^\W_][\w'\-]*)")
         self._words = re.compile(r"[^\s,]+")
+        # "0605 πεντέλης 210 apt. 999", "5670 r josé a madeira 1 suite 696": a house number
+        # and a street name in any case, before a number and a flat or suite.
+        self._house_and_street = re.compile(
+            # Where an address line starts: the line's start, a label, "at" or "to".
+            r"(?:(?<=^)|(?<=\n)|(?<=[:>,][ \t])|(?<=\bat[ \t])|(?<=\bto[ \t]))[ \t]*"
+            r"(?P<number>\d{1,6})[ \t]+((?:[^\W\d_][\w.'\-]*[ \t]+){1,4})$"
+        )
+        self._number_and_flat = re.compile(
+            r"\d{1,5}[A-Za-z]?[ \t]*,?[ \t]*(?i:apt|apartment|suite|ste)\b"
+        )
+        # Up to three words that end the line after a street, in text typed in lower case.
+        self._lower_case_tail = re.compile(
+            r"[ \t,]+((?:[^\W\d_][\w'\-]*)(?:[ \t,]+[^\W\d_][\w'\-]*){0,2})[ \t,.]*(?=\n|$)"
+        )
         # A capitalised word right before a position, on the same line.
         self._word_before = re.compile(r"(?:^|(?<=[\s:>]))([^\W\d_][^\W\d_'\-]*)[ \t]+$")
 
@@ -304,15 +318,28 @@ class StreetAddressRecognizer(Recognizer):
         name ("Aqqusinersuaq 176 Pinto Hill") may precede what the pattern found."""
         number = self._house_number.search(text, max(0, start - 8), start)
         if number is not None:
-            return number.start()
+            return self._house_and_street_before(text, number.start())
         if not text[start : start + 1].isdigit() or text[start - 1 : start] not in {" ", "\t"}:
             return start
+        house = self._house_and_street_before(text, start)
+        if house < start:
+            return house
         for _ in range(2):
             word = self._word_before.search(text, max(0, start - 30), start)
             if word is None or not word.group(1)[0].isupper() or fold(word.group(1)) in self._prose:
                 break
             start = word.start(1)
         return start
+
+    def _house_and_street_before(self, text: str, start: int) -> int:
+        """ "0605 πεντέλης 210 apt. 999": before a number and a flat, a house number and a
+        street name, in any case (messages typed in lower case, scripts without capitals)."""
+        if not self._number_and_flat.match(text, start):
+            return start
+        house = self._house_and_street.search(text, max(0, start - 60), start)
+        if house is None or any(fold(word) in self._prose for word in house.group(2).split()):
+            return start
+        return house.start("number")
 
     def _before_prose(self, text: str, start: int, end: int) -> int:
         for word in self._words.finditer(text, start, end):
@@ -327,6 +354,13 @@ class StreetAddressRecognizer(Recognizer):
         confirmed = end
         if text[end : end + 1] not in {",", " ", "\t"}:
             return end  # the line or the sentence ends here (most addresses)
+        lower_tail = self._lower_case_tail.match(text, end)
+        if (
+            lower_tail is not None
+            and text.lower() == text  # typed all in lower case: no capital tells a town
+            and not any(fold(word) in self._prose for word in lower_tail.group(1).split())
+        ):
+            return lower_tail.end(1)  # "... suite 112 calgary alberta": the line's end
         in_town = False  # inside a town name that a comma opened
         for _ in range(6):
             token = self._tail_token.match(text, end)

@@ -29,6 +29,15 @@ POSITIVES = [
     ("Ms. Rennie flew to Zlatiborsko Dolnje on Friday", "Zlatiborsko Dolnje"),
     ("City: Zlatiborsko\nState: WI", "Zlatiborsko"),
     ("Place of birth: Vrhovine Gornje", "Vrhovine Gornje"),
+    # A home town named without a preposition; a town in another script after a cue.
+    ("the band's home city Station Nord: a song about it", "Station Nord"),
+    ("Her hometown is Zlatiborsko, she said.", "Zlatiborsko"),
+    ("His home town: Kenosha", "Kenosha"),
+    ("originally from Κάτω Πολεμίδια, and 23 y/o", "Κάτω Πολεμίδια"),
+    # The town line of a postal address, above its country or state.
+    ("Agatha Ottarsdottir\n\nEBEN\nAustria", "EBEN"),
+    ("Return to:\nVrhovine Gornje\nCroatia\nThanks", "Vrhovine Gornje"),
+    ("Send it to\nZLATIBORSKO 31315\nSerbia", "ZLATIBORSKO 31315"),
 ]
 NEGATIVES = [
     "He lives in fear of falling",
@@ -55,6 +64,13 @@ NEGATIVES = [
     "Where: Emergency Room",
     "Results from Study 1234 showed benefit",
     "Travelled from Lyme disease endemic area",
+    # Above a country's line: prose, a ward, another country, a heading.
+    "Travel history\nFrance",
+    "ICU\nGermany",
+    "Canada\nUnited States",
+    "Flew back from\nItaly",
+    "Her home city ED visits doubled",
+    "His hometown is Texas",
 ]
 
 

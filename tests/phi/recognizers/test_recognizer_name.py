@@ -25,6 +25,8 @@ POSITIVES = [
     ("What's your last name? Magnusson", "Magnusson"),
     ("Torpy and Salinas were precision engineers.", "Torpy"),
     ("Discharge summary: Tina Holland, 92 yo", "Tina Holland"),
+    # An eponym's noun ("scale", "test") on the next line is a new line's word.
+    ("Greta Okafor\nScale Analytics\nBilling", "Greta Okafor"),
     # Unknown capitalised words: no census entry, no English word, no drug.
     ("Hartvigsson called about the bill.", "Hartvigsson"),
     ("Mehrudin shouted at the nurse.", "Mehrudin"),

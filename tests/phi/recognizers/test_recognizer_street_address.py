@@ -35,6 +35,12 @@ POSITIVES = [
         "0912 P.O. Box 287 Apt. 051, Tallinn, Estonia",
     ),
     ("sent to Storgarden 52 Trajanka Forks", "Storgarden 52 Trajanka Forks"),
+    # A house number and a street name in lower case or another script before a number
+    # and a flat: messages typed in lower case, names without capitals.
+    ("user: 0605 πεντέλης 210 apt. 999", "0605 πεντέλης 210 apt. 999"),
+    ("ship to 5670 r jose a madeira 1 suite 696 please", "5670 r jose a madeira 1 suite 696"),
+    # In text typed all in lower case, the words that end the street's line: town, region.
+    ("new address:\n3911 fourth avenue suite 112 red deer alberta", "112 red deer alberta"),
     (
         "12 Timms Drive Suite 215 NUNGATTA Australia last night",
         "12 Timms Drive Suite 215 NUNGATTA Australia",
@@ -70,6 +76,11 @@ NEGATIVES = [
     "Start on Metformin Drive-through pharmacy",
     "went down memory lane street by street",
 ]
+# Where an address ends: prose after it in lower case is not its town.
+EXTENTS = [
+    ("he lives at 12 oak street with his wife\nand son", "12 oak street"),
+    ("gave 2 doses then 10 apt 3", "10 apt 3"),
+]
 
 
 @pytest.mark.parametrize(("text", "value"), POSITIVES)
@@ -81,3 +92,8 @@ def test_finds(found: Found, covered: Covered, text: str, value: str) -> None:
 @pytest.mark.parametrize("text", NEGATIVES)
 def test_leaves_alone(found: Found, text: str) -> None:
     assert found(text, EntityType.LOCATION) == []
+
+
+@pytest.mark.parametrize(("text", "address"), EXTENTS)
+def test_stops_where_prose_resumes(found: Found, text: str, address: str) -> None:
+    assert found(text, EntityType.LOCATION) == [address]
