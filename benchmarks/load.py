@@ -118,20 +118,22 @@ def request_headers(token: str) -> dict[str, str]:
 def first_token_ms(url: str, body: bytes, token: str, count: int) -> list[float]:
     """Time from sending a streaming request to its first content chunk, one at a time."""
     headers = request_headers(token)
-    timings: list[float] = []
     with httpx.Client(timeout=30.0) as client:
-        for _ in range(count):
-            started = time.perf_counter()
-            with client.stream("POST", url, content=body, headers=headers) as response:
-                response.raise_for_status()
-                first: float | None = None
-                for line in response.iter_lines():  # read to the end: the connection is reused
-                    if first is None and '"content":" word' in line:
-                        first = (time.perf_counter() - started) * 1000
-                if first is None:
-                    raise RuntimeError("the stream carried no content")
-                timings.append(first)
-    return timings
+        return [time_first_token(client, url, body, headers) for _ in range(count)]
+
+
+def time_first_token(client: httpx.Client, url: str, body: bytes, headers: dict[str, str]) -> float:
+    """One streaming request: ms from sending it to its first content chunk."""
+    started = time.perf_counter()
+    with client.stream("POST", url, content=body, headers=headers) as response:
+        response.raise_for_status()
+        first: float | None = None
+        for line in response.iter_lines():  # read to the end: the connection is reused
+            if first is None and '"content":" word' in line:
+                first = (time.perf_counter() - started) * 1000
+        if first is None:
+            raise RuntimeError("the stream carried no content")
+        return first
 
 
 @dataclass(frozen=True)

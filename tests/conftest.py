@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from router.app import create_app
@@ -22,6 +23,24 @@ from tests.support.servers import serve_in_thread
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_POLICY = REPO / "policies"
+
+
+@pytest.fixture(autouse=True)
+def close_forgotten_http_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """HTTP clients (the openai SDK's among them) a test made and did not close are closed when
+    it ends. Left to the garbage collector, an open client's socket raises a ResourceWarning in
+    whichever later test happens to be running when it is collected, and fails that test."""
+    made: list[httpx.Client] = []
+    original = httpx.Client.__init__
+
+    def tracked(client: httpx.Client, *args: Any, **kwargs: Any) -> None:
+        original(client, *args, **kwargs)
+        made.append(client)
+
+    monkeypatch.setattr(httpx.Client, "__init__", tracked)
+    yield
+    for client in made:
+        client.close()
 
 
 @pytest.fixture(scope="session")

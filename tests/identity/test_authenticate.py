@@ -55,8 +55,10 @@ def test_a_revoked_key_is_refused_audited_and_counted(router: RunningRouter) -> 
     secret = router.key("general")
     key_id = _key_id(secret)
     assert router.services.api_keys.revoke(key_id)
-    client = openai.OpenAI(base_url=router.base_url, api_key=secret, max_retries=0)
-    with pytest.raises(openai.AuthenticationError) as raised:
+    with (
+        openai.OpenAI(base_url=router.base_url, api_key=secret, max_retries=0) as client,
+        pytest.raises(openai.AuthenticationError) as raised,
+    ):
         client.chat.completions.create(model="ok", messages=MESSAGES)
     assert raised.value.code == "invalid_api_key"
     assert raised.value.response.headers["www-authenticate"] == "Bearer"
@@ -69,11 +71,13 @@ def test_a_rotated_key_after_its_grace_period_is_refused(router: RunningRouter) 
     key_id = _key_id(secret)
     new = router.services.api_keys.rotate(key_id, dt.timedelta(0))
     assert new is not None
-    old_client = openai.OpenAI(base_url=router.base_url, api_key=secret, max_retries=0)
-    with pytest.raises(openai.AuthenticationError):
+    with (
+        openai.OpenAI(base_url=router.base_url, api_key=secret, max_retries=0) as old_client,
+        pytest.raises(openai.AuthenticationError),
+    ):
         old_client.chat.completions.create(model="ok", messages=MESSAGES)
-    new_client = openai.OpenAI(base_url=router.base_url, api_key=new.secret, max_retries=0)
-    assert new_client.chat.completions.create(model="ok", messages=MESSAGES).choices
+    with openai.OpenAI(base_url=router.base_url, api_key=new.secret, max_retries=0) as new_client:
+        assert new_client.chat.completions.create(model="ok", messages=MESSAGES).choices
     assert _failures(router) == [("authentication.api_key.rotated_api_key", key_id)]
 
 

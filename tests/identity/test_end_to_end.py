@@ -64,15 +64,15 @@ def router(
 
 
 def _chat(router: RunningRouter, token: str, workload: str) -> Any:
-    client = openai.OpenAI(
+    with openai.OpenAI(
         base_url=router.base_url,
         api_key=token,
         default_headers={"X-Router-Workload": workload},
         max_retries=0,
-    )
-    return client.chat.completions.create(
-        model="chat", messages=[{"role": "user", "content": "Summarise the visiting hours."}]
-    )
+    ) as client:
+        return client.chat.completions.create(
+            model="chat", messages=[{"role": "user", "content": "Summarise the visiting hours."}]
+        )
 
 
 def _audited(router: RunningRouter) -> list[dict[str, Any]]:

@@ -166,13 +166,13 @@ def limited_router(
 
 
 def test_the_sdk_sees_429_with_retry_after(limited_router: RunningRouter) -> None:
-    client = openai.OpenAI(
-        base_url=limited_router.base_url, api_key=limited_router.key("general"), max_retries=0
-    )
     messages: Any = [{"role": "user", "content": "hello"}]
-    for _ in range(2):
-        client.chat.completions.create(model="ok", messages=messages)
-    with pytest.raises(openai.RateLimitError) as raised:
-        client.chat.completions.create(model="ok", messages=messages)
+    with openai.OpenAI(
+        base_url=limited_router.base_url, api_key=limited_router.key("general"), max_retries=0
+    ) as client:
+        for _ in range(2):
+            client.chat.completions.create(model="ok", messages=messages)
+        with pytest.raises(openai.RateLimitError) as raised:
+            client.chat.completions.create(model="ok", messages=messages)
     assert raised.value.code == "rate_limit_exceeded"
     assert int(raised.value.response.headers["retry-after"]) >= 1

@@ -85,10 +85,12 @@ def test_an_edited_file_is_loaded_and_the_backends_follow(
         lambda: any(f'version="{new}"' in line for line in _metric_lines(router, VERSION_GAUGE))
     )
     assert not any(f'version="{old}"' in line for line in _metric_lines(router, VERSION_GAUGE))
-    client = openai.OpenAI(base_url=router.base_url, api_key=router.key("general"), max_retries=0)
-    raw = client.chat.completions.with_raw_response.create(
-        model="second", messages=[{"role": "user", "content": "Hello"}]
-    )
+    with openai.OpenAI(
+        base_url=router.base_url, api_key=router.key("general"), max_retries=0
+    ) as client:
+        raw = client.chat.completions.with_raw_response.create(
+            model="second", messages=[{"role": "user", "content": "Hello"}]
+        )
     assert raw.headers["x-router-route"] == "second"  # the new route has a backend
 
 
@@ -107,10 +109,12 @@ def test_an_invalid_edit_keeps_the_last_good_policy_and_is_counted(
     ready = httpx.get(f"{router.url}/readyz")
     assert ready.status_code == 200 and ready.json()["policy"] == good
     assert any(f'version="{good}"' in line for line in _metric_lines(router, VERSION_GAUGE))
-    client = openai.OpenAI(base_url=router.base_url, api_key=router.key("general"), max_retries=0)
-    reply = client.chat.completions.create(
-        model="ok", messages=[{"role": "user", "content": "Still served?"}]
-    )
+    with openai.OpenAI(
+        base_url=router.base_url, api_key=router.key("general"), max_retries=0
+    ) as client:
+        reply = client.chat.completions.create(
+            model="ok", messages=[{"role": "user", "content": "Still served?"}]
+        )
     assert reply.choices[0].message.content
 
 

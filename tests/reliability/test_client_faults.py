@@ -121,7 +121,8 @@ def test_a_client_that_reads_nothing_holds_bounded_memory_and_is_timed_out(
         assert backend.firehose_chunks - produced < 4096
     finally:
         sock.close()
-    assert ask(client_for(router)).status == 200
+    with client_for(router) as client:
+        assert ask(client).status == 200
 
 
 def test_a_thousand_idle_connections_do_not_stop_others_being_served(

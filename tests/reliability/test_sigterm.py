@@ -17,11 +17,13 @@ from tests.reliability.support import assert_one_record_per_request, read_trail
 
 def _stream(running: ServeProcess, started: list[float]) -> tuple[str, str]:
     """A slow stream read to its end; its request id and the text received."""
-    client = openai.OpenAI(base_url=running.base_url, api_key=running.key, max_retries=0)
     pieces: list[str] = []
-    with client.chat.completions.with_streaming_response.create(
-        model="slow-stream", messages=[{"role": "user", "content": "hi"}], stream=True
-    ) as response:
+    with (
+        openai.OpenAI(base_url=running.base_url, api_key=running.key, max_retries=0) as client,
+        client.chat.completions.with_streaming_response.create(
+            model="slow-stream", messages=[{"role": "user", "content": "hi"}], stream=True
+        ) as response,
+    ):
         request_id = response.headers["x-request-id"]
         for chunk in response.parse():
             started.append(time.monotonic())

@@ -4,7 +4,8 @@
 invalid JSON; `hang` never answers; `cut-stream` dies mid-stream; `slow-stream` streams slowly;
 `very-slow-stream` takes a second a word; `tool-call` answers with a call of the first tool
 offered; `firehose` streams without end, as fast as it is read (`firehose_chunks` counts what
-it produced).
+it produced); `spaced-stream` sends `SPACED_STREAM`, events as no JSON encoder of the router
+would write them.
 """
 
 from __future__ import annotations
@@ -52,6 +53,17 @@ def _chunk(model: str, content: str | None, finish: str | None = None) -> bytes:
     return b"data: " + orjson.dumps(payload) + b"\n\n"
 
 
+SPACED_STREAM = (
+    b": a comment\r\n\r\n"
+    b'data: {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,\r\n'
+    b'data:  "model": "spaced-stream", "choices": [{"index": 0, "delta": {"content": "Hi"}}]}\r\n'
+    b"\r\n"
+    b'data: {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, '
+    b'"model": "spaced-stream", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}'
+    b"\r\n\r\n"
+)
+
+
 class FakeBackend:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
@@ -81,6 +93,8 @@ class FakeBackend:
             await asyncio.sleep(3600)
         if model == "tool-call":
             return _tool_call_answer(body)
+        if model == "spaced-stream":
+            return Response(SPACED_STREAM + b"data: [DONE]\r\n\r\n", media_type="text/event-stream")
         if model == "firehose":
             return StreamingResponse(self._firehose(), media_type="text/event-stream")
         if body.get("stream"):
