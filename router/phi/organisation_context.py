@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 
 from router.phi.lexicon import Lexicon, fold
+from router.phi.recognizers.base import Pattern
+
+# The tag of the patterns below: where an organisation word or a verb of work is in a text.
+ORGANISATION_TAG = "organisation"
 
 # Words that end an organisation's name. No facility words ("Hospital", "Clinic").
 _ORGANISATION_WORDS_TEXT = """
@@ -66,7 +70,26 @@ class OrganisationContext:
     def __init__(self, lexicon: Lexicon) -> None:
         self._lexicon = lexicon
 
-    def names_one(self, text: str, start: int, end: int) -> bool:
+    @staticmethod
+    def patterns() -> tuple[Pattern, ...]:
+        """Organisation words in title case or capitals, and verbs of work, found in the
+        one Hyperscan pass: in a text with neither (most), only the description is read."""
+        words = "|".join(
+            sorted({form for word in _ORGANISATION_WORDS for form in (word.title(), word.upper())})
+        )
+        return (
+            Pattern(ORGANISATION_TAG, rf"\b(?:{words})\b", max_length=0),
+            Pattern(
+                ORGANISATION_TAG,
+                r"\b(?:work|works|worked|working|employed)[ \t]+(?:for|at|by)\b",
+                caseless=True,
+                max_length=0,
+            ),
+        )
+
+    def names_one(self, text: str, start: int, end: int, *, words_seen: bool) -> bool:
+        """`words_seen`: whether the text holds an organisation word or a verb of work (the
+        patterns above hit); without (most texts), only a description is looked for."""
         # Each test first looks at a character or a word with a plain string method: most
         # candidates are followed by lower-case prose, and the regexes need not run.
         run_end = end
@@ -74,6 +97,10 @@ class OrganisationContext:
             match = _RUN_AFTER.match(text, end)
             if match is not None:
                 run_end = match.end()
+        if text.startswith(_DESCRIPTION_STARTS, run_end) and _DESCRIBED.match(text, run_end):
+            return True  # "Persint is an German multinational investment bank"
+        if not words_seen:
+            return False
         space = text.rfind(" ", start, run_end)
         last = text[space + 1 if space >= 0 else start : run_end].rstrip(".")
         if (
@@ -82,8 +109,6 @@ class OrganisationContext:
             and not self._person_with_surname(text[start:run_end])
         ):
             return True  # "Allstate Insurance Group", "Clark, Romero and Hall Orchestra"
-        if text.startswith(_DESCRIPTION_STARTS, run_end) and _DESCRIBED.match(text, run_end):
-            return True  # "Persint is an German multinational investment bank"
         if text.endswith(_EMPLOYER_ENDS, max(0, start - 9), start) and _EMPLOYER_BEFORE.search(
             text, max(0, start - 30), start
         ):

@@ -46,7 +46,7 @@ from router.phi.name_terms import (
 from router.phi.name_tokens import KIND_CACHE_SIZE, NameToken, TokenReader
 from router.phi.nationality import Nationality
 from router.phi.not_a_person import NotAPerson
-from router.phi.organisation_context import OrganisationContext
+from router.phi.organisation_context import ORGANISATION_TAG, OrganisationContext
 from router.phi.place_surnames import PlaceSurnames
 from router.phi.recognizers.base import Candidate, Hit, Pattern, Recognizer
 
@@ -103,22 +103,24 @@ class NameRecognizer(Recognizer):
             # It ends one past the capital (non-ASCII capitals are "A" in the scanned text).
             Pattern("weak", rf"\b(?i:{WEAK_CUES})\b[\s.:,?]{{0,3}}[A-Z]", max_length=0),
             *self._roles.patterns(),
+            *self._organisations.patterns(),
         )
 
     def recognize(self, text: str, hits: Sequence[Hit]) -> Iterator[Candidate]:
+        organisation_words = any(hit.tag == ORGANISATION_TAG for hit in hits)
         for candidate in self._candidates(text, hits):
             if candidate.confidence < _TITLE_CONFIDENCE and self._not_a_name(
-                text, candidate.start, candidate.end
+                text, candidate.start, candidate.end, organisation_words
             ):
                 continue
             yield candidate
 
-    def _not_a_name(self, text: str, start: int, end: int) -> bool:
+    def _not_a_name(self, text: str, start: int, end: int, organisation_words: bool) -> bool:
         """Name-shaped, but a disease ("Huntington's chorea"), an organisation ("Allstate
         Insurance Group"), a country in place or a nationality ("travelling to France")."""
         return (
             self._diseases.names_a_disease(text, start, end)
-            or self._organisations.names_one(text, start, end)
+            or self._organisations.names_one(text, start, end, words_seen=organisation_words)
             or self._nationality.names_one(text, start, end)
         )
 
@@ -143,7 +145,7 @@ class NameRecognizer(Recognizer):
         for hit in sorted(set(hits), key=lambda hit: hit.end):
             if hit.tag in _CUE_TAGS:
                 yield from self._after_cue_names(text, hit)
-            else:
+            elif hit.tag != ORGANISATION_TAG:
                 roles.append(hit)
         if roles:
             yield from self._roles.find(text, tokens, roles)
