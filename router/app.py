@@ -34,9 +34,14 @@ from router.policy.watch import PolicyReloader
 from router.services import Services
 from router.settings import Settings
 from router.storage.db import Database
+from router.storage.wal_sync import WalSync
 from router.supervisor import LocalModelSupervisor
 
 log = logging.getLogger(__name__)
+
+# SQLite: what an OS crash can take of the committed audit records, and how much WAL a
+# checkpoint finds still to sync (router/storage/wal_sync.py).
+_WAL_SYNC_SECONDS = 0.1
 
 
 def build_services(settings: Settings, classifier: Classifier | None = None) -> Services:
@@ -132,6 +137,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
         lambda: _update_gauges(services, registry),
     )
     watching = asyncio.create_task(reloader.run())
+    syncing = asyncio.create_task(WalSync(services.database.url, _WAL_SYNC_SECONDS).run())
     loaded = services.policies.current
     log_policy_warnings(loaded.policy, loaded.version, dt.datetime.now(dt.UTC).date())
     log.info("router ready; policy %s", loaded.version)
@@ -139,7 +145,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
         yield
     finally:
         services.draining = True
-        for task in (background, watching):
+        for task in (background, watching, syncing):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -5,8 +5,9 @@ event loop never waits on network I/O or on a lock. One exception: the audit tra
 SQLite on the event loop when it can take the write lock at once (`router.audit.writer`); that
 commit writes the WAL into the page cache, and every 4 MiB of WAL it also runs SQLite's own
 checkpoint (a few milliseconds of disk writes and fsyncs, once every couple of hundred
-requests). On PostgreSQL the audit writer awaits its commits on the event loop through an
-asyncio connection of its own (`router.storage.dedicated`), outside this pool.
+requests; the server syncs the WAL in the background meanwhile, `router.storage.wal_sync`).
+On PostgreSQL the audit writer awaits its commits on the event loop through an asyncio
+connection of its own (`router.storage.dedicated`), outside this pool.
 """
 
 from __future__ import annotations
