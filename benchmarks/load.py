@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-import httpx
+
+from benchmarks.first_token import FirstTokenClient
 
 LUA_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -116,24 +117,14 @@ def request_headers(token: str) -> dict[str, str]:
 
 
 def first_token_ms(url: str, body: bytes, token: str, count: int) -> list[float]:
-    """Time from sending a streaming request to its first content chunk, one at a time."""
-    headers = request_headers(token)
-    with httpx.Client(timeout=30.0) as client:
-        return [time_first_token(client, url, body, headers) for _ in range(count)]
-
-
-def time_first_token(client: httpx.Client, url: str, body: bytes, headers: dict[str, str]) -> float:
-    """One streaming request: ms from sending it to its first content chunk."""
-    started = time.perf_counter()
-    with client.stream("POST", url, content=body, headers=headers) as response:
-        response.raise_for_status()
-        first: float | None = None
-        for line in response.iter_lines():  # read to the end: the connection is reused
-            if first is None and '"content":" word' in line:
-                first = (time.perf_counter() - started) * 1000
-        if first is None:
-            raise RuntimeError("the stream carried no content")
-        return first
+    """Time from sending a streaming request to its first content chunk, one at a time, from a
+    raw-socket client (`first_token.py`): httpx's own CPU per request inflated every target's
+    figure by up to milliseconds when the machine was busy."""
+    client = FirstTokenClient(url, body, token)
+    try:
+        return [client.time_ms() for _ in range(count)]
+    finally:
+        client.close()
 
 
 @dataclass(frozen=True)
