@@ -32,7 +32,7 @@ _INDEX = AuditRecordRow.__table__  # type: ignore[attr-defined]
 # `chain_locked` (purge) reads the head through SQLAlchemy; appends use plain statements.
 _HEAD_READ = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)
 _HEAD_READ_LOCKED = _HEAD_READ.with_for_update()
-# PostgreSQL only (`append_entries_async`); the names are the tables' own.
+# PostgreSQL only (`AsyncChainAppender`); the names are the tables' own.
 _HEAD_MOVE = (
     "UPDATE audit_chain_head SET seq = %s, hash = %s WHERE id = 1 AND seq = %s AND hash = %s"
 )

@@ -78,11 +78,20 @@ class Database:
         self.engine.dispose()
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file a SQLite database URL names; None for another database, or SQLite in memory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    return database if database and database != ":memory:" else None
+
+
 def _create_engine(url: str, is_sqlite: bool) -> Engine:
     if not is_sqlite:
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    database = make_url(url).database
-    if database and database != ":memory:":
+    database = sqlite_file(url)
+    if database is not None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)

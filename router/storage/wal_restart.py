@@ -20,7 +20,7 @@ import os
 import sqlite3
 from typing import Any
 
-from sqlalchemy.engine import make_url
+from router.storage.db import sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,7 @@ _USER_VERSION_LIMIT = 2**31
 
 class WalRestart:
     def __init__(self, url: str) -> None:
-        database = make_url(url).database
-        self._path = database if database and database != ":memory:" else None
+        self._path = sqlite_file(url)
         self._seen: int | None = None
 
     def after_commit(self, connection: Any) -> None:

@@ -14,7 +14,7 @@ import asyncio
 import logging
 import os
 
-from sqlalchemy.engine import make_url
+from router.storage.db import sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +24,8 @@ class WalSync:
     cancelled; for any other database (or SQLite in memory) there is nothing to do."""
 
     def __init__(self, url: str, interval_seconds: float) -> None:
-        parsed = make_url(url)
-        database = parsed.database if parsed.get_backend_name() == "sqlite" else None
-        self._wal = f"{database}-wal" if database and database != ":memory:" else None
+        database = sqlite_file(url)
+        self._wal = f"{database}-wal" if database is not None else None
         self._interval = interval_seconds
         self._fd: int | None = None
         self._inode: int | None = None
