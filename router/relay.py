@@ -16,9 +16,8 @@ from typing import Any
 
 from router.backends.base import Backend
 from router.backends.openai_compatible import parse_object
-from router.backends.sse import DONE, complete_events, split_data
+from router.backends.sse import DONE, DONE_EVENT, complete_events, split_data
 
-_DONE_EVENT = b"data: [DONE]\n\n"
 _EVENT_END = re.compile(rb"\r\n\r\n|\n\n")
 
 
@@ -89,8 +88,8 @@ class EventRelay:
             if data == DONE:
                 self.done = True
                 self._pending = b""
-                if index == len(payloads) - 1 and events.endswith(_DONE_EVENT):  # the usual end
-                    return events[: -len(_DONE_EVENT)]
+                if index == len(payloads) - 1 and events.endswith(DONE_EVENT):  # the usual end
+                    return events[: -len(DONE_EVENT)]
                 return _events_before(events, index)
             chunk = parse_object(data, self._progress.route)
             if self.first is None:

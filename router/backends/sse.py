@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import orjson
 
 DONE = b"[DONE]"
+DONE_EVENT = b"data: [DONE]\n\n"
 _CR, _LF = ord("\r"), ord("\n")
 
 
@@ -71,4 +72,4 @@ def encode_event(payload: dict[str, object]) -> bytes:
 
 
 def encode_done() -> bytes:
-    return b"data: [DONE]\n\n"
+    return DONE_EVENT
