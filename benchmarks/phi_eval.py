@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import resource
 import statistics
@@ -92,7 +93,20 @@ def report(title: str, scores: Scores) -> None:
 
 def long_request(target_tokens: int = 2000) -> dict[str, object]:
     """A chat request of about `target_tokens` tokens: notes, questions and messages."""
-    texts = [sample.text for sample in build_samples(400, seed=7)]
+    return _as_request([sample.text for sample in build_samples(400, seed=7)], target_tokens)
+
+
+def distinct_long_requests(count: int, target_tokens: int = 2000) -> list[dict[str, object]]:
+    """`count` requests like `long_request`'s, no two with a message in common: each draws its
+    texts from one shared pool in its own order, as new notes from the same clinics would."""
+    pool = [sample.text for sample in build_samples(4000, seed=7)]
+    return [
+        _as_request(random.Random(index).sample(pool, len(pool)), target_tokens)
+        for index in range(count)
+    ]
+
+
+def _as_request(texts: Sequence[str], target_tokens: int) -> dict[str, object]:
     messages: list[dict[str, object]] = [
         {"role": "system", "content": "You are a clinical assistant."}
     ]

@@ -30,11 +30,11 @@ import orjson
 
 from benchmarks import load
 from benchmarks.first_token import FirstTokenClient
-from benchmarks.overhead import SHORT, STREAM
+from benchmarks.overhead import Scenario, scenarios
 from benchmarks.targets import Target, instant_upstream, router
 from tests.storage.databases import postgres_url
 
-BODIES = {"short": SHORT, "stream": STREAM}
+SCENARIOS = ("short", "clinical_note", "stream")
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,15 @@ class Build:
 
 
 @contextlib.contextmanager
-def started(work: Path, upstream: Target, build: Build, database: str) -> Iterator[Target]:
+def started(
+    work: Path, upstream: Target, build: Build, database: str, workload: str
+) -> Iterator[Target]:
     with contextlib.ExitStack() as stack:
         url = None
         if database == "postgresql":
             url = stack.enter_context(postgres_url(f"ab_{build.name}"))
         yield stack.enter_context(
-            router(work, upstream, ("general",), url, name=build.name, source=build.source)
+            router(work, upstream, (workload,), url, name=build.name, source=build.source)
         )
 
 
@@ -60,14 +62,20 @@ class Runs:
     first_token_ms: dict[str, list[float]]  # every sample of every round
 
 
-def measure(targets: list[Target], body: Path, connections: int, plan: argparse.Namespace) -> Runs:
+def measure(
+    targets: list[Target],
+    scenario: Scenario,
+    body: Path,
+    connections: int,
+    plan: argparse.Namespace,
+) -> Runs:
     url_of = {target.name: f"{target.base_url}/chat/completions" for target in targets}
     runs = Runs({t.name: [] for t in targets}, {t.name: [] for t in targets})
     for round_number in range(plan.rounds):
         # Alternate the order too: the second of two back-to-back runs is not the first.
         ordered = targets if round_number % 2 == 0 else targets[::-1]
         for target in ordered:
-            token = target.token("general")
+            token = target.token(scenario.workload)
             run = load.run_wrk(
                 url_of[target.name], body, token, connections, plan.seconds, target.pid
             )
@@ -79,7 +87,7 @@ def measure(targets: list[Target], body: Path, connections: int, plan: argparse.
                 flush=True,
             )
         if plan.first_token:
-            firsts = first_tokens(ordered, url_of, body.read_bytes(), plan.first_token)
+            firsts = first_tokens(ordered, url_of, scenario, plan.first_token)
             for name, samples in firsts.items():
                 runs.first_token_ms[name] += samples
             print(
@@ -91,11 +99,13 @@ def measure(targets: list[Target], body: Path, connections: int, plan: argparse.
 
 
 def first_tokens(
-    targets: list[Target], url_of: dict[str, str], body: bytes, count: int
+    targets: list[Target], url_of: dict[str, str], scenario: Scenario, count: int
 ) -> dict[str, list[float]]:
     """`count` first-token times per target, the targets taking turns request by request."""
     samples: dict[str, list[float]] = {target.name: [] for target in targets}
-    clients = {t.name: FirstTokenClient(url_of[t.name], body, t.token("general")) for t in targets}
+    body = orjson.dumps(scenario.bodies[0])
+    token = scenario.workload
+    clients = {t.name: FirstTokenClient(url_of[t.name], body, t.token(token)) for t in targets}
     try:
         for _ in range(count):
             for target in targets:
@@ -136,7 +146,12 @@ def main() -> None:
     parser.add_argument("--old", type=Path, required=True, help="checkout of the old build")
     parser.add_argument("--new", type=Path, default=Path(), help="checkout of the new build")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
-    parser.add_argument("--scenario", choices=sorted(BODIES), default="short")
+    parser.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="short",
+        help="clinical_note: a new ~2,000-token note every request",
+    )
     parser.add_argument("--concurrency", type=int, action="append", help="repeatable; 1")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -146,22 +161,26 @@ def main() -> None:
     args = parser.parse_args()
     builds = [Build("old", args.old.resolve()), Build("new", args.new.resolve())]
     work = Path(tempfile.mkdtemp(prefix="sr-ab-"))
+    scenario = next(s for s in scenarios() if s.name == args.scenario)
     body = work / "body.json"
-    body.write_bytes(orjson.dumps(BODIES[args.scenario]))
+    body.write_bytes(b"\n".join(orjson.dumps(one) for one in scenario.bodies))
     with instant_upstream(work, 20, 0.0) as upstream, contextlib.ExitStack() as stack:
         targets = [upstream]
-        targets += [stack.enter_context(started(work, upstream, b, args.database)) for b in builds]
+        targets += [
+            stack.enter_context(started(work, upstream, b, args.database, scenario.workload))
+            for b in builds
+        ]
         for target in targets:  # warm every target up the same way
             load.run_wrk(
                 f"{target.base_url}/chat/completions",
                 body,
-                target.token("general"),
+                target.token(scenario.workload),
                 4,
                 3,
                 target.pid,
             )
         for connections in args.concurrency or [1]:
-            report(measure(targets, body, connections, args), connections)
+            report(measure(targets, scenario, body, connections, args), connections)
 
 
 if __name__ == "__main__":
