@@ -53,6 +53,9 @@ _CACHED_DETECTIONS_PER_FIELD = 25
 
 # A detection in original-text offsets: (start, end, candidate).
 _Located = tuple[int, int, Candidate]
+# A detection as the field cache holds it: the candidate's fields, its type by value.
+_Flat = tuple[int, int, str, int, int, float, str]
+_TYPES = {member.value: member for member in EntityType}
 
 
 class Classifier:
@@ -82,7 +85,7 @@ class Classifier:
         self._health_owner = len(self._recognizers)
         self._spacing_owner = self._health_owner + 1
         self._encoded_owner = self._health_owner + 2
-        self._cache: FieldCache[_Located] = FieldCache(
+        self._cache: FieldCache[_Flat] = FieldCache(
             self.config.field_cache_size,
             self.config.field_cache_size * _CACHED_DETECTIONS_PER_FIELD,
         )
@@ -164,10 +167,10 @@ class Classifier:
         digest = cache.digest(text, partition)
         entry = cache.get(digest)
         if entry is not None:
-            return list(entry[0]), entry[1]
+            return _thawed(entry[0]), entry[1]
         located, health = self._detect(text)
         frozen = frozenset(health)
-        cache.put(digest, located, frozen)
+        cache.put(digest, _flattened(located), frozen)
         return located, frozen
 
     def _detect(self, original: str, depth: int = 0) -> tuple[list[_Located], set[str]]:
@@ -243,6 +246,26 @@ class Classifier:
                 )
             )
         return entities
+
+
+def _flattened(located: list[_Located]) -> list[_Flat]:
+    """Detections as tuples of numbers and strings only, for the cache to hold.
+
+    The cache packs them (see `FieldCache`), which it can do only for numbers and strings; the
+    type is held by its value and the `EntityType` member found again when unpacked.
+    """
+    return [
+        (start, end, c.type.value, c.start, c.end, c.confidence, c.recognizer)
+        for start, end, c in located
+    ]
+
+
+def _thawed(flat: Sequence[_Flat]) -> list[_Located]:
+    types = _TYPES
+    return [
+        (start, end, _new_tuple(Candidate, (types[kind], c_start, c_end, confidence, recognizer)))
+        for start, end, kind, c_start, c_end, confidence, recognizer in flat
+    ]
 
 
 def _ends_sentence(text: str) -> bool:

@@ -14,11 +14,19 @@ caller, so partitioning costs no hits.
 Bounded twice: by the number of fields and by the number of detections held (a field full
 of identifiers costs more memory than a greeting); the least recently used go first. One
 lock guards the dictionary, so one cache serves all threads.
+
+Each entry is held packed (`marshal`: one bytes object), so detections must be tuples of
+numbers and strings. Held as Python tuples, the ~100,000 detections of a full cache were
+objects the garbage collector tracks, and new notes evicting old ones kept its youngest
+generation large: a collection every ~200 new 2,000-token notes paused the process for
+70-100 ms (`docs/phi-detection.md`). Packed, collections take under 2 ms; unpacking costs a
+next turn ~0.1 ms.
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import threading
 from collections import OrderedDict
@@ -26,7 +34,7 @@ from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 _DIGEST_SIZE = 16  # 128 bits: no accidental collision among a cache's few thousand fields
-_Detection = TypeVar("_Detection")
+_Detection = TypeVar("_Detection")  # a tuple of numbers and strings (or one of them)
 
 
 class FieldCache(Generic[_Detection]):
@@ -36,9 +44,8 @@ class FieldCache(Generic[_Detection]):
         self._max_fields = max_fields
         self._max_detections = max_detections
         self._key = os.urandom(16)
-        self._entries: OrderedDict[bytes, tuple[tuple[_Detection, ...], frozenset[str]]] = (
-            OrderedDict()
-        )
+        # digest -> (detections held, the packed entry)
+        self._entries: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
         self._detections = 0
         self._lock = threading.Lock()
 
@@ -59,23 +66,29 @@ class FieldCache(Generic[_Detection]):
     def get(self, digest: bytes) -> tuple[tuple[_Detection, ...], frozenset[str]] | None:
         with self._lock:
             entry = self._entries.get(digest)
-            if entry is not None:
-                self._entries.move_to_end(digest)
-            return entry
+            if entry is None:
+                return None
+            self._entries.move_to_end(digest)
+        # Bytes this cache packed itself, in this process: nothing from outside is unpacked.
+        detections, health = marshal.loads(entry[1])  # noqa: S302
+        return detections, health
 
     def put(self, digest: bytes, detections: Sequence[_Detection], health: frozenset[str]) -> None:
-        if len(detections) > self._max_detections:
+        count = len(detections)
+        if count > self._max_detections:
             return  # larger than the whole cache: not worth evicting everything for
-        entry = (tuple(detections), health)
+        # Typeshed cannot see that a detection is marshal's (numbers and strings): checked by
+        # marshal itself, which raises on anything else.
+        packed = marshal.dumps((tuple(detections), health))  # type: ignore[arg-type]
         with self._lock:
             previous = self._entries.pop(digest, None)
             if previous is not None:
-                self._detections -= len(previous[0])
-            self._entries[digest] = entry
-            self._detections += len(entry[0])
+                self._detections -= previous[0]
+            self._entries[digest] = (count, packed)
+            self._detections += count
             while len(self._entries) > self._max_fields or self._detections > self._max_detections:
-                _, evicted = self._entries.popitem(last=False)
-                self._detections -= len(evicted[0])
+                _, (evicted, _) = self._entries.popitem(last=False)
+                self._detections -= evicted
 
     def clear(self) -> None:
         with self._lock:

@@ -3,6 +3,7 @@ the cache keeps no text and stays within its bounds."""
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -119,3 +120,18 @@ def test_threads_share_one_cache(classifier: Classifier, uncached: Classifier) -
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(classifier.classify_chat, bodies * 25))
     assert [_summary(result) for result in results] == expected * 25
+
+
+def test_cached_fields_add_no_objects_for_the_collector_to_walk(classifier: Classifier) -> None:
+    # Held as tuples, each cached detection was a few objects the garbage collector tracks:
+    # thousands of cached fields made its collections long pauses on the request path.
+    classifier.clear_cache()
+    notes = [f"{NOTE} Visit {n}." for n in range(200)]
+    gc.collect()
+    before = len(gc.get_objects())
+    for note in notes:
+        classifier.classify_chat(_chat(note))
+    gc.collect()
+    detections = sum(count for count, _ in classifier._cache._entries.values())
+    assert detections >= 3 * len(notes)
+    assert len(gc.get_objects()) - before < len(notes) // 2
