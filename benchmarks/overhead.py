@@ -54,6 +54,10 @@ class Scenario:
     bodies: tuple[dict[str, object], ...]  # sent in turn, one a request
     workload: str  # the workload a real caller of this kind would use
 
+    def body_file(self) -> bytes:
+        """One body a line, as `wrk_report.lua` reads them."""
+        return b"\n".join(orjson.dumps(body) for body in self.bodies)
+
 
 def scenarios() -> list[Scenario]:
     notes = tuple(
@@ -133,7 +137,7 @@ def write_bodies(work: Path, plan: Plan) -> dict[str, Path]:
     files = {}
     for scenario in plan.scenarios:
         files[scenario.name] = work / f"{scenario.name}.json"
-        files[scenario.name].write_bytes(b"\n".join(orjson.dumps(body) for body in scenario.bodies))
+        files[scenario.name].write_bytes(scenario.body_file())
     return files
 
 

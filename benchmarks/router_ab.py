@@ -104,8 +104,8 @@ def first_tokens(
     """`count` first-token times per target, the targets taking turns request by request."""
     samples: dict[str, list[float]] = {target.name: [] for target in targets}
     body = orjson.dumps(scenario.bodies[0])
-    token = scenario.workload
-    clients = {t.name: FirstTokenClient(url_of[t.name], body, t.token(token)) for t in targets}
+    workload = scenario.workload
+    clients = {t.name: FirstTokenClient(url_of[t.name], body, t.token(workload)) for t in targets}
     try:
         for _ in range(count):
             for target in targets:
@@ -163,7 +163,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="sr-ab-"))
     scenario = next(s for s in scenarios() if s.name == args.scenario)
     body = work / "body.json"
-    body.write_bytes(b"\n".join(orjson.dumps(one) for one in scenario.bodies))
+    body.write_bytes(scenario.body_file())
     with instant_upstream(work, 20, 0.0) as upstream, contextlib.ExitStack() as stack:
         targets = [upstream]
         targets += [
